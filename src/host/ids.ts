@@ -1,0 +1,37 @@
+/** Every id the manifest (package.json) and the code share, in one place. */
+export const EXTENSION_ID = 'cortex-community.cortex-vscode';
+
+export const Commands = {
+  migrateNow: 'cortex.migrateNow',
+  showStatus: 'cortex.showStatus',
+  restoreBackup: 'cortex.restoreBackup',
+  refresh: 'cortex.refresh',
+  showLog: 'cortex.showLog',
+  initBrain: 'cortex.initBrain',
+  loadMore: 'cortex.loadMore',
+  copyValue: 'cortex.copyValue',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const Views = {
+  container: 'cortex',
+  plugins: 'cortex.plugins',
+  creationSessions: 'cortex.creationSessions',
+  discoveries: 'cortex.discoveries',
+} as const;
+
+export const ContextKeys = {
+  state: 'cortex.state',
+  multiRoot: 'cortex.multiRoot',
+} as const;
+
+/** Values of the `cortex.state` context key, aggregated over all workspace folders. */
+export type HostState = 'noBrain' | 'migrating' | 'ready' | 'readOnly' | 'error';
+
+export const Settings = {
+  section: 'cortex',
+  databasePath: 'databasePath',
+  busyTimeoutMs: 'busyTimeoutMs',
+  backupsKept: 'backupsKept',
+  autoMigrate: 'autoMigrate',
+} as const;
