@@ -1,46 +1,11 @@
-import { parseArgs, ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { locateBrain } from '../core/brain/locate';
 import { CortexError } from '../core/db/errors';
 import { Logger } from '../core/log';
 import { restoreBackup } from '../core/schema/backups';
 import { brainStatus, initBrain, migrate, MigrationReport } from '../core/schema/migrator';
-
-/** Exit codes: 0 success, 1 failure (one line on stderr), 2 bad usage. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-type Values = Record<string, string | boolean | undefined>;
-
-interface Command {
-  summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(values: Values, io: CliIo, ctx: CommandContext): Promise<number>;
-}
-
-interface CommandContext {
-  dbPath: string;
-  json: boolean;
-  busyTimeoutMs?: number;
-  log: Logger;
-}
-
-const COMMON: NonNullable<ParseArgsConfig['options']> = {
-  workspace: { type: 'string' },
-  db: { type: 'string' },
-  json: { type: 'boolean' },
-  'busy-timeout': { type: 'string' },
-  verbose: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-};
-
-class UsageError extends Error {}
+import { COMMON_OPTIONS, CliIo, Command, EXIT, UsageError, Values } from './command';
+import { EXTRA_COMMANDS } from './registry';
 
 function printReport(r: MigrationReport, io: CliIo): void {
   if (r.outcome === 'up-to-date' && r.applied.length === 0) {
@@ -61,6 +26,7 @@ function printReport(r: MigrationReport, io: CliIo): void {
 }
 
 const COMMANDS: Record<string, Command> = {
+  ...EXTRA_COMMANDS,
   init: {
     summary: 'Create a brain (at --db FILE or in the workspace) and bring it to 2.0',
     usage: 'cortex init [--workspace DIR | --db FILE] [--json]',
@@ -127,9 +93,6 @@ function help(): string {
   return lines.join('\n');
 }
 
-export function registerCommand(name: string, command: Command): void {
-  COMMANDS[name] = command;
-}
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -144,7 +107,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   let values: Values;
   try {
-    values = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: false, strict: true }).values as Values;
+    values = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: false, strict: true }).values as Values;
   } catch (err) {
     io.err(`cortex ${name}: ${(err as Error).message}\nusage: ${command.usage}`);
     return EXIT.usage;
@@ -175,8 +138,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       explicitPath: typeof values.db === 'string' ? values.db : undefined,
       env: io.env,
     });
+
     for (const n of location.notes) log.warn(n);
-    return await command.run(values, io, { dbPath: location.dbPath, json, busyTimeoutMs, log });
+    return await command.run(values, io, { workspace: location.workspace, dbPath: location.dbPath, json, busyTimeoutMs, log });
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`cortex ${name}: ${err.message}\nusage: ${command.usage}`);

@@ -1,0 +1,7 @@
+import { Command } from './command';
+
+/**
+ * Commands of the engines beyond the brain lifecycle (init/migrate/status/restore,
+ * which live in main.ts). Each capability exports its own record.
+ */
+export const EXTRA_COMMANDS: Record<string, Command> = {};
