@@ -13,7 +13,7 @@ export function registerBrainCommands(host: CortexHost): vscode.Disposable[] {
     try {
       return await fn(...args);
     } catch (err) {
-      await host.showError(err);
+      void host.showError(err); // not awaited: the notification outlives the command
       return undefined;
     }
   };
@@ -66,8 +66,9 @@ export function registerBrainCommands(host: CortexHost): vscode.Disposable[] {
       const s = await brainStatus(session.location.dbPath);
       log.info(`Status of ${s.dbPath}: ${JSON.stringify(s)}`);
       const summary = `${session.folder.name}: schema ${s.state} · ${s.applied.length} applied${s.pending.length ? ` · ${s.pending.length} pending` : ''}${s.foreign.length ? ` · ${s.foreign.length} foreign` : ''} · ${(s.sizeBytes / 1e6).toFixed(1)} MB · last backup ${s.lastBackup ? s.lastBackup.createdAt.slice(0, 16).replace('T', ' ') : 'none'}${session.detail ? ` — ${session.detail}` : ''}`;
-      const c = await vscode.window.showInformationMessage(`CORTEX ${summary}`, 'Show Log');
-      if (c) log.show();
+      // Not awaited: the command finishes while the notification stays up.
+      void vscode.window.showInformationMessage(`CORTEX ${summary}`, 'Show Log').then((c) => c && log.show());
+      return s;
     })),
 
     vscode.commands.registerCommand(Commands.restoreBackup, guard(async (backupArg?: string) => {

@@ -1,0 +1,141 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { withDatabase } from '../../../src/core/db/database';
+import { listBackups } from '../../../src/core/schema/backups';
+import { api, descriptions, folder, labels, until } from './util';
+
+const dbPath = () => path.join(folder().uri.fsPath, 'cortex-brain', 'tier1', 'conversations.db');
+const write = (sql: string) => withDatabase(dbPath(), {}, (db) => db.exec(sql));
+
+describe('CORTEX in a trusted workspace (real extension host)', () => {
+  it('activates and migrates the 1.0 sample brain, logging performance marks', async () => {
+    const cortex = await api();
+    assert.equal(vscode.workspace.isTrusted, true);
+    await until('ready', () => cortex.state === 'ready');
+    const [brain] = cortex.brains();
+    assert.equal(brain.dbPath, dbPath());
+    assert.equal(brain.state, 'ready');
+    const checker = path.resolve(__dirname, '../../../../../shared/tools/check-schema.py');
+    const check = spawnSync('python3', [checker, dbPath()], { encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    assert.equal(listBackups(dbPath()).length, 1, 'a pre-migration backup was written');
+    assert.ok(cortex.marks['activate() returned'] !== undefined);
+    assert.ok(cortex.marks['migration done'] !== undefined);
+  });
+
+  it('registers the commands', async () => {
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ['cortex.migrateNow', 'cortex.showStatus', 'cortex.restoreBackup', 'cortex.refresh', 'cortex.showLog', 'cortex.initBrain']) {
+      assert.ok(all.includes(id), id);
+    }
+  });
+
+  it('shows the built-in plugins grouped by category, with their hook runs', async () => {
+    const { host } = (await api()).internals;
+    const roots = await host.plugins.getChildren();
+    assert.deepEqual(labels(roots), ['intelligence', 'maintenance', 'utility']);
+    const maintenance = await host.plugins.getChildren(roots[1]);
+    // Same priority (high): ordered by plugin_id.
+    assert.deepEqual(labels(maintenance), ['Database Maintenance', 'Self-Review']);
+    assert.match(descriptions(maintenance)[0], /1\.0\.0 · high/);
+    await write(`INSERT INTO plugin_hook_executions (plugin_id, hook, status, duration_ms, completed_at) VALUES ('self_review_plugin', 'on_self_review', 'success', 42.4, CURRENT_TIMESTAMP)`);
+    await vscode.commands.executeCommand('cortex.refresh');
+    const fresh = await host.plugins.getChildren((await host.plugins.getChildren())[1]);
+    const selfReview = fresh.find((n) => labels([n])[0] === 'Self-Review')!;
+    const runs = await host.plugins.getChildren(selfReview);
+    assert.deepEqual(labels(runs), ['on_self_review']);
+    assert.match(descriptions(runs)[0], /^success · 42 ms/);
+  });
+
+  it('lists creation sessions with chunks, unfinished first', async () => {
+    const { host } = (await api()).internals;
+    assert.deepEqual(await host.creation.getChildren(), [], 'empty before any session (the welcome text shows)');
+    await write(`INSERT INTO creation_sessions (id, file_path, file_type, total_chunks, completed) VALUES (1, '/tmp/done.md', 'markdown', 1, 1), (2, '/tmp/big.md', 'markdown', 3, 0);
+      INSERT INTO creation_chunks (session_id, chunk_number, chunk_type, line_start, line_end, estimated_tokens, status, validation_warnings) VALUES
+        (1, 1, 'header', 1, 3, 10, 'written', NULL),
+        (2, 1, 'header', 1, 5, 20, 'written', NULL), (2, 2, 'code_block', 6, 40, 300, 'written', '["Unbalanced code fences"]'), (2, 3, 'footer', 41, 44, 12, 'pending', NULL)`);
+    await vscode.commands.executeCommand('cortex.refresh');
+    const sessions = await until('sessions', async () => {
+      const s = await host.creation.getChildren();
+      return s.length === 2 ? s : undefined;
+    });
+    assert.deepEqual(descriptions(sessions), ['2/3 written · markdown', '1/1 written · markdown · completed']);
+    const chunks = await host.creation.getChildren(sessions[0]);
+    assert.deepEqual(labels(chunks), ['#1 header', '#2 code_block', '#3 footer']);
+    assert.match(descriptions(chunks)[1], /lines 6–40 · ~300 tokens · written/);
+    assert.equal((chunks[1].treeItem().iconPath as vscode.ThemeIcon).id, 'warning');
+  });
+
+  it('pages big discovery tables with "Load more…" and marks stale rows', async () => {
+    const { host } = (await api()).internals;
+    const now = Math.floor(Date.now() / 1000);
+    await write(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120)
+      INSERT INTO workspace_frameworks (framework_type, version, config_location, discovered_at, last_verified)
+      SELECT printf('fw%03d', i), '1.' || i, printf('/w/pkg%03d/package.json', i), ${now}, CASE WHEN i = 1 THEN NULL ELSE ${now} END FROM n;
+      INSERT INTO workspace_databases (database_type, connection_string, host, port, database_name, discovered_at, last_verified)
+      VALUES ('postgresql', 'postgres://shop:***@db:5432/shop', 'db', 5432, 'shop', ${now}, ${now})`);
+    await vscode.commands.executeCommand('cortex.refresh');
+    const groups = await until('discovery groups', async () => {
+      const g = await host.discoveries.getChildren();
+      return g.length === 3 ? g : undefined;
+    });
+    assert.deepEqual(labels(groups), ['Databases', 'APIs', 'Frameworks']);
+    const dbs = await host.discoveries.getChildren(groups[0]);
+    assert.deepEqual(labels(dbs), ['shop']);
+    assert.equal(descriptions(dbs)[0], 'postgresql · db:5432/shop');
+    assert.deepEqual(labels(await host.discoveries.getChildren(groups[1])), ['No APIs discovered']);
+    const first = await host.discoveries.getChildren(groups[2]);
+    assert.equal(first.length, 51);
+    assert.equal(labels(first)[50], 'Load more…');
+    assert.match(descriptions(first)[0], /stale$/);
+    const more = first[50].treeItem().command!;
+    await vscode.commands.executeCommand(more.command, ...(more.arguments ?? []));
+    const second = await host.discoveries.getChildren(groups[2]);
+    assert.equal(second.length, 101);
+    assert.equal(labels(second)[99], 'fw100');
+  });
+
+  it('shows the latest review in the status bar', async () => {
+    const { host } = (await api()).internals;
+    assert.equal(host.statusBar.text, '$(pulse) CORTEX: no review yet');
+    await write(`INSERT INTO health_reports (overall_status, overall_score, database_score, performance_score, rule_compliance_score, test_coverage_score, storage_score, auto_fixable_count, fixed_count)
+      VALUES ('good', 0.874, 0.9, 0.8, 0.95, 0.8, 0.9, 2, 1)`);
+    await vscode.commands.executeCommand('cortex.refresh');
+    await until('status bar text', () => host.statusBar.text === '$(pulse) CORTEX 87% good');
+  });
+
+  it('runs Show Status and Migrate Now on an up-to-date brain without side effects', async () => {
+    const before = fs.statSync(dbPath()).mtimeMs;
+    const status = (await vscode.commands.executeCommand('cortex.showStatus')) as { state: string; applied: unknown[] };
+    assert.equal(status.state, 'up-to-date');
+    await vscode.commands.executeCommand('cortex.migrateNow');
+    assert.equal(fs.statSync(dbPath()).mtimeMs, before);
+  });
+
+  it('restores the pre-migration backup, stays read-only, and migrates again on request', async () => {
+    const cortex = await api();
+    const [backup] = listBackups(dbPath());
+    await vscode.commands.executeCommand('cortex.restoreBackup', backup.path);
+    await until('read-only after restore', () => cortex.state === 'readOnly');
+    assert.match(cortex.brains()[0].detail, /migration\(s\) pending/);
+    assert.ok(fs.readdirSync(path.join(folder().uri.fsPath, 'cortex-brain', 'backups', 'replaced')).length === 1, 'the replaced brain is kept');
+    await vscode.commands.executeCommand('cortex.migrateNow');
+    await until('ready again', () => cortex.state === 'ready');
+  });
+
+  it('refreshes the views when another process writes the brain', async () => {
+    const { host } = (await api()).internals;
+    const count = async () => {
+      const groups = await host.plugins.getChildren();
+      const all = await Promise.all(groups.map((g) => host.plugins.getChildren(g)));
+      return all.flat().length;
+    };
+    const before = await count();
+    // Written by a separate connection, as a CORTEX agent would; no refresh command.
+    await write(`INSERT INTO plugins (plugin_id, name, version, category, priority, hooks) VALUES ('doc_lint_plugin', 'Doc Lint', '0.3.0', 'documentation', 50, '["on_doc_refresh"]')`);
+    await until('watcher refresh', async () => (await count()) === before + 1);
+  });
+});
