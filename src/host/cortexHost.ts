@@ -121,6 +121,7 @@ export class CortexHost implements vscode.Disposable {
       this.sessions.set(key, session);
     }
     void vscode.commands.executeCommand('setContext', ContextKeys.multiRoot, folders.length > 1);
+    this.marks.mark('brain located');
     void this.startAll();
   }
 
