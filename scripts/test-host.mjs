@@ -3,17 +3,28 @@
 // extension host through @vscode/test-electron. Offline machines cannot download desktop
 // VS Code, so by default the "executable" is scripts/host/harness.mjs, which runs the same
 // suite in code-server's extension host; CORTEX_TEST_HOST=desktop uses desktop VS Code.
-// Two runs: a trusted workspace and an untrusted one (Restricted Mode), each on a fresh copy
-// of the sample workspace with a freshly generated 1.0 brain.
+// Three runs: a trusted workspace, an untrusted one (Restricted Mode) and a multi-root one,
+// each on fresh copies of the sample workspace with freshly generated 1.0 brains.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { REPO_ROOT as root, sampleWorkspace } from './sample-workspace.mjs';
 
 const desktop = process.env.CORTEX_TEST_HOST === 'desktop';
 
+/** Two sample folders (each with its own 1.0 brain) plus an empty one, as a .code-workspace. */
+function multiRootWorkspace() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cortex-multi-'));
+  const folders = ['shop-a', 'shop-b'].map((name) => sampleWorkspace(path.join(dir, name)));
+  fs.mkdirSync(path.join(dir, 'no-brain'));
+  const file = path.join(dir, 'cortex.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: [...folders, path.join(dir, 'no-brain')].map((p) => ({ path: p })) }));
+  return file;
+}
+
 async function run(suite) {
-  const workspace = sampleWorkspace();
+  const workspace = suite === 'multiroot' ? multiRootWorkspace() : sampleWorkspace();
   const untrusted = suite === 'untrusted';
   if (untrusted && desktop) {
     console.log('[test-host] untrusted suite skipped on desktop VS Code: runTests always passes --disable-workspace-trust');
@@ -32,10 +43,10 @@ async function run(suite) {
     console.error(`[test-host] ${suite} suite failed: ${err.message}`);
     return 1;
   } finally {
-    fs.rmSync(workspace, { recursive: true, force: true });
+    fs.rmSync(suite === 'multiroot' ? path.dirname(workspace) : workspace, { recursive: true, force: true });
   }
 }
 
 let failed = 0;
-for (const suite of ['trusted', 'untrusted']) failed += (await run(suite)) === 0 ? 0 : 1;
+for (const suite of ['trusted', 'untrusted', 'multiroot']) failed += (await run(suite)) === 0 ? 0 : 1;
 process.exit(failed ? 1 : 0);

@@ -198,7 +198,9 @@ export async function openWorkbench(s, workspace, { viewport = { width: 1400, he
   const clog = (line) => fs.appendFileSync(s.browserLogFile, line + '\n');
   page.on('console', (m) => clog(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => clog(`[pageerror] ${e.message}`));
-  const query = workspace ? `?folder=${encodeURIComponent(path.resolve(workspace))}` : ''; // none: empty window
+  // A .code-workspace file opens as a (multi-root) workspace; anything else as a folder; none: empty window.
+  const kind = workspace?.endsWith('.code-workspace') ? 'workspace' : 'folder';
+  const query = workspace ? `?${kind}=${encodeURIComponent(path.resolve(workspace))}` : '';
   await page.goto(`http://127.0.0.1:${s.port}/${query}`);
   return page;
 }
