@@ -22,11 +22,15 @@ export interface CommandContext {
   json: boolean;
   busyTimeoutMs?: number;
   log: Logger;
+  /** Words after the command name; always empty unless the command declares `positionals`. */
+  positionals: string[];
 }
 
 export interface Command {
   summary: string;
   usage: string;
+  /** What the command takes after its name (e.g. `databases|apis|frameworks`); absent: nothing. */
+  positionals?: string;
   /** Options besides the common ones, in node:util parseArgs form. */
   options: NonNullable<ParseArgsConfig['options']>;
   run(values: Values, io: CliIo, ctx: CommandContext): Promise<number>;

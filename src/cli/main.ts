@@ -106,8 +106,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   let values: Values;
+  let positionals: string[];
   try {
-    values = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: false, strict: true }).values as Values;
+    const parsed = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: command.positionals !== undefined, strict: true });
+    values = parsed.values as Values;
+    positionals = parsed.positionals;
   } catch (err) {
     io.err(`cortex ${name}: ${(err as Error).message}\nusage: ${command.usage}`);
     return EXIT.usage;
@@ -140,7 +143,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     });
 
     for (const n of location.notes) log.warn(n);
-    return await command.run(values, io, { workspace: location.workspace, dbPath: location.dbPath, json, busyTimeoutMs, log });
+    return await command.run(values, io, { workspace: location.workspace, dbPath: location.dbPath, json, busyTimeoutMs, log, positionals });
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`cortex ${name}: ${err.message}\nusage: ${command.usage}`);

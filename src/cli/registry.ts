@@ -1,7 +1,10 @@
 import { Command } from './command';
+import { pluginCommands } from './pluginCommands';
 
 /**
  * Commands of the engines beyond the brain lifecycle (init/migrate/status/restore,
  * which live in main.ts). Each capability exports its own record.
  */
-export const EXTRA_COMMANDS: Record<string, Command> = {};
+export const EXTRA_COMMANDS: Record<string, Command> = {
+  ...pluginCommands,
+};
