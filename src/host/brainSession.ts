@@ -22,7 +22,8 @@ export class BrainSession implements vscode.Disposable {
   private _location: BrainLocation;
   private _schema: SchemaStatus | undefined;
   private _lastError: CortexError | undefined;
-  private reader: Promise<Database> | undefined;
+  /** The cached read-only connection and how many reads are using it right now. */
+  private reader: { db: Promise<Database>; users: number; closing: boolean } | undefined;
   private watcher: vscode.FileSystemWatcher | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private busy: Promise<unknown> = Promise.resolve();
@@ -197,16 +198,25 @@ export class BrainSession implements vscode.Disposable {
 
   /** Runs a read on the cached read-only connection (opened on first use). */
   async withReader<T>(fn: (db: Database) => Promise<T>): Promise<T> {
-    const s = readSettings(this.folder);
-    this.reader ??= Database.open(this._location.dbPath, { readonly: true, busyTimeoutMs: s.busyTimeoutMs });
-    let db: Database;
-    try {
-      db = await this.reader;
-    } catch (err) {
-      this.reader = undefined;
-      throw err;
+    if (!this.reader) {
+      const s = readSettings(this.folder);
+      this.reader = { db: Database.open(this._location.dbPath, { readonly: true, busyTimeoutMs: s.busyTimeoutMs }), users: 0, closing: false };
     }
-    return fn(db);
+    const r = this.reader;
+    r.users++;
+    try {
+      let db: Database;
+      try {
+        db = await r.db;
+      } catch (err) {
+        if (this.reader === r) this.reader = undefined;
+        throw err;
+      }
+      return await fn(db);
+    } finally {
+      r.users--;
+      if (r.closing && r.users === 0) void r.db.then((db) => db.close()).catch(() => undefined);
+    }
   }
 
   /** A short-lived read-write connection for engine writes; closed right after. */
@@ -221,10 +231,16 @@ export class BrainSession implements vscode.Disposable {
     }
   }
 
+  /**
+   * Retires the cached connection: new reads open a fresh one (the file may
+   * have been replaced), reads still running on the old one finish first.
+   */
   private async closeReader(): Promise<void> {
     const r = this.reader;
     this.reader = undefined;
-    if (r) await r.then((db) => db.close()).catch(() => undefined);
+    if (!r) return;
+    r.closing = true;
+    if (r.users === 0) await r.db.then((db) => db.close()).catch(() => undefined);
   }
 
   /** Drops the cached connection (the file may have been replaced) and tells the views. */

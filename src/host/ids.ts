@@ -10,8 +10,19 @@ export const Commands = {
   initBrain: 'cortex.initBrain',
   loadMore: 'cortex.loadMore',
   copyValue: 'cortex.copyValue',
+  insertDatabaseConnection: 'cortex.insertDatabaseConnection',
+  insertApiClient: 'cortex.insertApiClient',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** Language Model Tool names (package.json contributes.languageModelTools). */
+export const Tools = {
+  databases: 'cortex_discovered_databases',
+  apis: 'cortex_discovered_apis',
+  frameworks: 'cortex_discovered_frameworks',
+  health: 'cortex_brain_health',
+  snippet: 'cortex_connection_snippet',
+} as const;
 
 export const Views = {
   container: 'cortex',
