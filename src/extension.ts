@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CortexHost } from './host/cortexHost';
 import { registerBrainCommands } from './host/commands/brainCommands';
+import { registerPluginCommands } from './host/commands/pluginCommands';
 import { registerSnippetCommands } from './host/commands/snippetCommands';
 import { registerTools } from './host/lm/tools';
 import { createLog, Marks } from './host/log';
@@ -27,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): CortexApi {
   context.subscriptions.push(log);
   void vscode.commands.executeCommand('setContext', ContextKeys.state, 'noBrain');
   host = new CortexHost(log, marks);
-  context.subscriptions.push(host, ...registerBrainCommands(host), ...registerSnippetCommands(host));
+  context.subscriptions.push(host, ...registerBrainCommands(host), ...registerSnippetCommands(host), ...registerPluginCommands(host));
   // Language Model Tools need VS Code's lm API; older hosts simply do without them.
   if (typeof vscode.lm?.registerTool === 'function') context.subscriptions.push(...registerTools(host));
   const h = host;

@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import { CortexError } from '../core/db/errors';
 import { MigrationReport, MigrationStep } from '../core/schema/migrator';
+import { syncPluginRegistry } from '../core/plugins/registry';
 import { BrainSession } from './brainSession';
 import { ContextKeys, HostState, Views } from './ids';
 import { Marks } from './log';
 import { HealthStatusBar } from './statusBar';
 import { CreationView } from './views/creationView';
 import { DiscoveriesView } from './views/discoveriesView';
+import { DenialsView } from './views/denialsView';
 import { PluginsView } from './views/pluginsView';
 import { BrainTreeProvider } from './views/tree';
 import { Logger } from '../core/log';
@@ -36,6 +38,7 @@ export class CortexHost implements vscode.Disposable {
   readonly plugins: PluginsView;
   readonly creation: CreationView;
   readonly discoveries: DiscoveriesView;
+  readonly denials: DenialsView;
   readonly statusBar = new HealthStatusBar();
   private readonly treeViews: Array<[vscode.TreeView<unknown>, BrainTreeProvider]> = [];
   private readonly stateEmitter = new vscode.EventEmitter<HostState>();
@@ -52,10 +55,12 @@ export class CortexHost implements vscode.Disposable {
     this.plugins = new PluginsView(list);
     this.creation = new CreationView(list);
     this.discoveries = new DiscoveriesView(list);
+    this.denials = new DenialsView(list);
     for (const [id, provider] of [
       [Views.plugins, this.plugins],
       [Views.creationSessions, this.creation],
       [Views.discoveries, this.discoveries],
+      [Views.denials, this.denials],
     ] as const) {
       const view = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true });
       this.treeViews.push([view as vscode.TreeView<unknown>, provider]);
@@ -130,6 +135,7 @@ export class CortexHost implements vscode.Disposable {
     const startOne = async (s: BrainSession) => {
       await s.start(trusted, (x) => this.migrateWithProgress(x), autoMigrate);
       if (s.state === 'error') void this.showError(s.lastError, () => this.startAll());
+      if (s.writable) await this.syncPlugins(s);
     };
     this.ready = Promise.all(this.list().map((s) => startOne(s).catch((err: unknown) => this.log.error(String(err))))).then(() => {
       this.marks.mark('brains started');
@@ -154,6 +160,21 @@ export class CortexHost implements vscode.Disposable {
       provider.refresh();
     }
     void this.statusBar.update(this.list());
+  }
+
+  /** Brings the plugins table in line with the brain's plugin manifests and cortex.config.json (trusted only). */
+  async syncPlugins(session: BrainSession): Promise<void> {
+    if (!session.writable) return;
+    try {
+      const report = await session.withWriter((db) => syncPluginRegistry(db, { brainRoot: session.location.brainRoot, workspace: session.folder.uri.fsPath }));
+      for (const p of report.problems) this.log[p.severity === 'error' ? 'error' : 'warn'](`[plugins] ${p.source}: ${p.message}`);
+      if (report.registered.length || report.updated.length || report.disabled.length) {
+        this.log.info(`[plugins] registered ${report.registered.join(', ') || 'none'}; updated ${report.updated.join(', ') || 'none'}; disabled ${report.disabled.join(', ') || 'none'}`);
+        this.plugins.refresh();
+      }
+    } catch (err) {
+      this.log.error(`[plugins] registry sync failed: ${String((err as Error)?.message ?? err)}`);
+    }
   }
 
   /** Runs the migration under a cancellable progress notification. */

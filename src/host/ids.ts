@@ -12,6 +12,11 @@ export const Commands = {
   copyValue: 'cortex.copyValue',
   insertDatabaseConnection: 'cortex.insertDatabaseConnection',
   insertApiClient: 'cortex.insertApiClient',
+  enablePlugin: 'cortex.enablePlugin',
+  disablePlugin: 'cortex.disablePlugin',
+  runHook: 'cortex.runHook',
+  showExecution: 'cortex.showExecution',
+  showProvenance: 'cortex.showProvenance',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -29,6 +34,7 @@ export const Views = {
   plugins: 'cortex.plugins',
   creationSessions: 'cortex.creationSessions',
   discoveries: 'cortex.discoveries',
+  denials: 'cortex.denials',
 } as const;
 
 export const ContextKeys = {

@@ -57,3 +57,17 @@ export async function listHookExecutions(db: Database, pluginId: string, req?: P
   );
   return toPage(rows, offset, limit);
 }
+
+export interface HookExecutionDetail extends HookExecutionRow {
+  context_json: string | null;
+  result_json: string | null;
+}
+
+/** One hook run with its context and result JSON (for "Show Execution Details"). */
+export async function getHookExecution(db: Database, id: number): Promise<HookExecutionDetail | undefined> {
+  return db.get<HookExecutionDetail>(
+    `SELECT id, plugin_id, hook, started_at, completed_at, duration_ms, status, error_message, context_json, result_json
+     FROM plugin_hook_executions WHERE id = ?`,
+    [id],
+  );
+}

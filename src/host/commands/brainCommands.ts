@@ -22,7 +22,10 @@ export function registerBrainCommands(host: CortexHost): vscode.Disposable[] {
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
 
     vscode.commands.registerCommand(Commands.refresh, guard(async () => {
-      await Promise.all(host.list().map((s) => s.refresh()));
+      await Promise.all(host.list().map(async (s) => {
+        await s.refresh();
+        await host.syncPlugins(s); // picks up new or changed plugin manifests
+      }));
       host.refreshViews();
     })),
 

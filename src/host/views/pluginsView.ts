@@ -3,6 +3,7 @@ import { Database } from '../../core/db/database';
 import { Page } from '../../core/db/paging';
 import { HookExecutionRow, listHookExecutions, listPlugins, PluginRow } from '../../core/plugins/queries';
 import { BrainSession } from '../brainSession';
+import { Commands } from '../ids';
 import { BrainTreeProvider, markdown, md, MessageNode, PagedParent, PageOwner, TreeNode } from './tree';
 
 const PRIORITY_NAMES: Record<number, string> = { 0: 'critical', 10: 'high', 50: 'normal', 100: 'low', 1000: 'optional' };
@@ -61,7 +62,7 @@ export class PluginNode extends PagedParent<HookExecutionRow> {
     return listHookExecutions(db, this.plugin.plugin_id, { offset, limit });
   }
   protected toNode(row: HookExecutionRow): TreeNode {
-    return new ExecutionNode(this.id, row);
+    return new ExecutionNode(this.id, this.session, row);
   }
   protected emptyNode(): TreeNode {
     return new MessageNode(`${this.id}:none`, 'No hook runs yet', 'history');
@@ -74,10 +75,11 @@ const STATUS_ICON: Record<string, [string, string | undefined]> = {
   running: ['loading~spin', undefined],
 };
 
-class ExecutionNode implements TreeNode {
+export class ExecutionNode implements TreeNode {
   readonly id: string;
   constructor(
     parentId: string,
+    readonly session: BrainSession,
     readonly row: HookExecutionRow,
   ) {
     this.id = `${parentId}:exec:${row.id}`;
@@ -91,6 +93,7 @@ class ExecutionNode implements TreeNode {
     item.description = `${r.status}${r.duration_ms !== null ? ` · ${Math.round(r.duration_ms)} ms` : ''} · ${r.started_at}`;
     item.tooltip = markdown([`**${md(r.hook)}** — ${md(r.status)}`, `Started ${md(r.started_at)} UTC`, r.error_message ? `Error: ${md(r.error_message)}` : '']);
     item.contextValue = `cortex.hookExecution.${r.status}`;
+    item.command = { command: Commands.showExecution, title: 'Show Execution Details', arguments: [this] };
     return item;
   }
 }

@@ -125,7 +125,7 @@ describe('agents use the brain (Language Model Tools, snippets)', () => {
         db.all(`SELECT source_type, source_ref, relation FROM provenance_links WHERE target_type = 'file' AND target_ref = ?`, [path.basename(file)]),
       );
       assert.deepEqual(links, [{ source_type: kind === 'database' ? 'workspace_database' : 'workspace_api', source_ref: String(id), relation: 'generated' }]);
-      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
   }
 });

@@ -126,6 +126,46 @@ describe('CORTEX in a trusted workspace (real extension host)', () => {
     await until('ready again', () => cortex.state === 'ready');
   });
 
+  it('registers a third-party plugin, runs its hook in the worker, shows the run and the denials, and disables it', async () => {
+    const { host } = (await api()).internals;
+    const fixture = path.resolve(__dirname, '../../../../test/fixtures/plugins/runnable/sneaky_reader');
+    fs.cpSync(fixture, path.join(folder().uri.fsPath, 'cortex-brain', 'plugins', 'sneaky_reader'), { recursive: true });
+    fs.writeFileSync(path.join(folder().uri.fsPath, 'notes.txt'), 'hello');
+    await vscode.commands.executeCommand('cortex.refresh');
+    const custom = await until('custom category', async () => (await host.plugins.getChildren()).find((n) => labels([n])[0] === 'custom'));
+    const [plugin] = await host.plugins.getChildren(custom);
+    assert.equal(labels([plugin])[0], 'Sneaky Reader');
+
+    const report = (await vscode.commands.executeCommand('cortex.runHook', 'on_startup')) as { outcomes: Array<{ plugin_id: string; status: string; result?: { results: Array<{ path: string; ok: boolean }> } }> };
+    const sneaky = report.outcomes.find((o) => o.plugin_id === 'sneaky_reader')!;
+    assert.equal(sneaky.status, 'success');
+    const byPath = Object.fromEntries(sneaky.result!.results.map((r) => [r.path, r.ok]));
+    assert.deepEqual(byPath, { '../../etc/passwd': false, '/etc/passwd': false, '.env': false, 'config\\..\\..\\..\\etc\\passwd': false, 'stolen.txt': false, 'notes.txt': true });
+
+    await vscode.commands.executeCommand('cortex.refresh');
+    const denials = await until('denials', async () => {
+      const d = await host.denials.getChildren();
+      return d.length >= 4 ? d : undefined;
+    });
+    assert.ok(labels(denials).includes('../../etc/passwd'), labels(denials).join(', '));
+    assert.ok(descriptions(denials).every((d) => d.includes('sneaky_reader')));
+
+    const refreshed = await host.plugins.getChildren((await host.plugins.getChildren()).find((n) => labels([n])[0] === 'custom'));
+    const runs = await host.plugins.getChildren(refreshed[0]);
+    assert.deepEqual(labels(runs), ['on_startup']);
+    await vscode.commands.executeCommand('cortex.showExecution', runs[0]);
+    const shown = vscode.window.activeTextEditor!.document;
+    assert.equal(shown.languageId, 'json');
+    assert.equal(JSON.parse(shown.getText()).plugin_id, 'sneaky_reader');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
+    await vscode.commands.executeCommand('cortex.disablePlugin', refreshed[0]);
+    await until('disabled', async () => {
+      const c = (await host.plugins.getChildren()).find((n) => labels([n])[0] === 'custom');
+      return c && descriptions(await host.plugins.getChildren(c))[0].endsWith('disabled');
+    });
+  });
+
   it('refreshes the views when another process writes the brain', async () => {
     const { host } = (await api()).internals;
     const count = async () => {
