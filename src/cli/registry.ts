@@ -1,4 +1,6 @@
 import { Command } from './command';
+import { conversationCommands } from './conversationCommands';
+import { creationCommands } from './creationCommands';
 import { pluginCommands } from './pluginCommands';
 
 /**
@@ -6,5 +8,7 @@ import { pluginCommands } from './pluginCommands';
  * which live in main.ts). Each capability exports its own record.
  */
 export const EXTRA_COMMANDS: Record<string, Command> = {
+  ...creationCommands,
+  ...conversationCommands,
   ...pluginCommands,
 };
