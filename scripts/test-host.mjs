@@ -3,8 +3,8 @@
 // extension host through @vscode/test-electron. Offline machines cannot download desktop
 // VS Code, so by default the "executable" is scripts/host/harness.mjs, which runs the same
 // suite in code-server's extension host; CORTEX_TEST_HOST=desktop uses desktop VS Code.
-// Four runs: a trusted workspace, an untrusted one (Restricted Mode), a multi-root one and
-// one for the agent-facing tools,
+// Five runs: a trusted workspace, an untrusted one (Restricted Mode), a multi-root one,
+// one for the agent-facing tools and one for the crawler,
 // each on fresh copies of the sample workspace with freshly generated 1.0 brains.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -50,6 +50,6 @@ async function run(suite) {
 
 let failed = 0;
 // CORTEX_HOST_SUITES=trusted,agents runs a subset.
-const suites = (process.env.CORTEX_HOST_SUITES ?? 'trusted,untrusted,multiroot,agents').split(',');
+const suites = (process.env.CORTEX_HOST_SUITES ?? 'trusted,untrusted,multiroot,agents,crawler').split(',');
 for (const suite of suites) failed += (await run(suite)) === 0 ? 0 : 1;
 process.exit(failed ? 1 : 0);

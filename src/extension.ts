@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
 import { CortexHost } from './host/cortexHost';
 import { registerBrainCommands } from './host/commands/brainCommands';
+import { registerCrawlerCommands } from './host/commands/crawlerCommands';
+import { registerCreationCommands } from './host/commands/creationCommands';
+import { registerHealthCommands } from './host/commands/healthCommands';
 import { registerPluginCommands } from './host/commands/pluginCommands';
 import { registerSnippetCommands } from './host/commands/snippetCommands';
 import { registerTools } from './host/lm/tools';
 import { createLog, Marks } from './host/log';
 import { ContextKeys } from './host/ids';
 import { BrainSession } from './host/brainSession';
+import { Scheduler } from './host/scheduler';
 
 /** What activate() returns: a small API for other extensions (and the host tests). */
 export interface CortexApi {
@@ -28,7 +32,8 @@ export function activate(context: vscode.ExtensionContext): CortexApi {
   context.subscriptions.push(log);
   void vscode.commands.executeCommand('setContext', ContextKeys.state, 'noBrain');
   host = new CortexHost(log, marks);
-  context.subscriptions.push(host, ...registerBrainCommands(host), ...registerSnippetCommands(host), ...registerPluginCommands(host));
+  context.subscriptions.push(host, ...registerBrainCommands(host), ...registerSnippetCommands(host), ...registerPluginCommands(host), ...registerCreationCommands(host), ...registerCrawlerCommands(host), ...registerHealthCommands(host, context.extensionUri));
+  context.subscriptions.push(new Scheduler(host, context.workspaceState));
   // Language Model Tools need VS Code's lm API; older hosts simply do without them.
   if (typeof vscode.lm?.registerTool === 'function') context.subscriptions.push(...registerTools(host));
   const h = host;

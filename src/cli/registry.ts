@@ -1,6 +1,8 @@
 import { Command } from './command';
 import { conversationCommands } from './conversationCommands';
+import { crawlCommands } from './crawlCommands';
 import { creationCommands } from './creationCommands';
+import { healthCommands } from './healthCommands';
 import { pluginCommands } from './pluginCommands';
 
 /**
@@ -11,4 +13,6 @@ export const EXTRA_COMMANDS: Record<string, Command> = {
   ...creationCommands,
   ...conversationCommands,
   ...pluginCommands,
+  ...crawlCommands,
+  ...healthCommands,
 };

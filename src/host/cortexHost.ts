@@ -42,6 +42,9 @@ export class CortexHost implements vscode.Disposable {
   readonly statusBar = new HealthStatusBar();
   private readonly treeViews: Array<[vscode.TreeView<unknown>, BrainTreeProvider]> = [];
   private readonly stateEmitter = new vscode.EventEmitter<HostState>();
+  private readonly migratedEmitter = new vscode.EventEmitter<BrainSession>();
+  /** Fires after a brain was migrated (not when it was already up to date). */
+  readonly onDidMigrate = this.migratedEmitter.event;
   readonly onDidChangeState = this.stateEmitter.event;
   private _state: HostState = 'noBrain';
   /** Resolves when every folder's first start finished. */
@@ -69,6 +72,7 @@ export class CortexHost implements vscode.Disposable {
     this.disposables.push(
       this.statusBar,
       this.stateEmitter,
+      this.migratedEmitter,
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         log.info('Workspace trusted: leaving limited mode.');
@@ -200,6 +204,7 @@ export class CortexHost implements vscode.Disposable {
             for (const w of report.warnings) this.log.warn(w);
             for (const f of report.foreign) this.log.info(`Foreign migration kept: ${f.name}`);
             this.marks.mark('migration done');
+            if (report.applied.length) setImmediate(() => this.migratedEmitter.fire(session));
             return report;
           } finally {
             sub.dispose();

@@ -17,6 +17,19 @@ export const Commands = {
   runHook: 'cortex.runHook',
   showExecution: 'cortex.showExecution',
   showProvenance: 'cortex.showProvenance',
+  showDashboard: 'cortex.showDashboard',
+  crawlWorkspace: 'cortex.crawlWorkspace',
+  reverifyStale: 'cortex.reverifyStale',
+  openDiscovery: 'cortex.openDiscovery',
+  copyDiscovery: 'cortex.copyDiscovery',
+  forgetDiscovery: 'cortex.forgetDiscovery',
+  createIncrementally: 'cortex.createIncrementally',
+  resumeCreation: 'cortex.resumeCreation',
+  openChunk: 'cortex.openChunk',
+  discardCreation: 'cortex.discardCreation',
+  runSelfReview: 'cortex.runSelfReview',
+  runMaintenance: 'cortex.runMaintenance',
+  applyRetention: 'cortex.applyRetention',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -45,8 +45,8 @@ export class HealthStatusBar implements vscode.Disposable {
       this.lastReport = report;
       if (!report) {
         item.text = '$(pulse) CORTEX: no review yet';
-        item.tooltip = 'No self-review has been run on this brain yet. Click for the brain\'s status.';
-        item.command = Commands.showStatus;
+        item.tooltip = session.writable ? 'No self-review has been run on this brain yet. Click to run one.' : 'No self-review has been run on this brain yet.';
+        item.command = session.writable ? Commands.runSelfReview : Commands.showStatus;
       } else {
         const pct = Math.round(report.overall_score * 100);
         item.text = `$(pulse) CORTEX ${pct}% ${report.overall_status}`;
@@ -69,7 +69,7 @@ export class HealthStatusBar implements vscode.Disposable {
           ].join('\n'),
         );
         item.tooltip = md;
-        item.command = Commands.showStatus;
+        item.command = Commands.showDashboard;
       }
     }
     item.show();

@@ -52,10 +52,10 @@ describe('CORTEX in the VS Code workbench (code-server + Chromium)', function ()
     assert.ok(welcome.join('\n').includes('No creation sessions yet'), welcome.join('\n'));
   });
 
-  it('shows the health item in the status bar', async () => {
-    const item = page.locator('.statusbar-item', { hasText: 'CORTEX' }).first();
-    await item.waitFor({ timeout: 15000 });
-    assert.match(await item.innerText(), /CORTEX: no review yet/);
+  it('shows the baseline review\'s score in the status bar', async () => {
+    const item = page.locator('.statusbar-item', { hasText: /CORTEX \d+% / }).first();
+    await item.waitFor({ timeout: 30000 });
+    assert.match(await item.innerText(), /CORTEX \d+% (excellent|good|fair|poor|critical)/);
   });
 
   it('runs "CORTEX: Show Status" from the command palette (F1)', async () => {
@@ -69,5 +69,26 @@ describe('CORTEX in the VS Code workbench (code-server + Chromium)', function ()
     await toast.waitFor({ timeout: 15000 });
     fs.mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: path.join(OUT, 'cortex-workbench.png') });
+  });
+
+  async function runCommand(title) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10000 });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^CORTEX: /, '') }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+  }
+
+  it('opens the Health dashboard: score, category cards, issues and trend render in the webview', async () => {
+    await runCommand('CORTEX: Run Self-Review');
+    await page.locator('.notifications-toasts', { hasText: 'CORTEX health' }).first().waitFor({ timeout: 60000 });
+    await runCommand('CORTEX: Show Health Dashboard');
+    const frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    await frame.locator('.cards .card').first().waitFor({ timeout: 30000 });
+    assert.equal(await frame.locator('.cards .card').count(), 5);
+    assert.match(await frame.locator('.score .big').innerText(), /^\d+%$/);
+    await frame.locator('.trend svg.chart polyline').first().waitFor({ state: 'attached', timeout: 10000 });
+    await page.screenshot({ path: path.join(OUT, 'dashboard.png') });
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { Database } from '../db/database';
@@ -330,4 +331,23 @@ async function runSession(db: Database, run: Run, hooks: RunHooks): Promise<Crea
   } finally {
     release();
   }
+}
+
+/**
+ * Forgets a session: its row (chunks cascade) and its progress, lock and stash
+ * files. The file it was writing is left as it is. Refused while a writer
+ * holds the session's lock.
+ */
+export async function discardSession(db: Database, workspace: string, sessionId: number): Promise<boolean> {
+  const session = await sessionById(db, sessionId);
+  if (!session) return false;
+  const files = sessionFiles(workspace, session.file_path, sessionId);
+  const release = lockSession(files.lock, sessionId);
+  try {
+    await db.transaction(() => db.run('DELETE FROM creation_sessions WHERE id = ?', [sessionId]));
+    for (const f of [files.progress, files.stash]) fs.rmSync(f, { force: true });
+  } finally {
+    release();
+  }
+  return true;
 }

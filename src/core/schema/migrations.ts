@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Database, quoteIdent } from '../db/database';
+import { Database, quoteIdent, withDatabase } from '../db/database';
 import { CortexError } from '../db/errors';
 import { BUILTIN_PLUGINS } from '../plugins/builtin';
 import { TIER_POLICIES } from '../retention/tierPolicies';
@@ -230,6 +230,89 @@ async function backfill(ctx: MigrationContext, dryRun: boolean): Promise<string[
   return notes;
 }
 
+/** Links from knowledge-graph patterns to discoveries (doc 11's `add_relationship` examples); read by src/core/knowledge/relationships.ts. */
+const KNOWLEDGE_RELATIONSHIPS_DDL = `CREATE TABLE knowledge_relationships (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    subject_pattern_id TEXT NOT NULL,
+    relationship_type TEXT NOT NULL CHECK (relationship_type IN ('uses_database','uses_api','uses_framework')),
+    object_entity_type TEXT NOT NULL CHECK (object_entity_type IN ('workspace_database','workspace_api','workspace_framework')),
+    object_entity_id INTEGER NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE(subject_pattern_id, relationship_type, object_entity_type, object_entity_id)
+);
+CREATE INDEX idx_knowledge_relationships_object ON knowledge_relationships(object_entity_type, object_entity_id)`;
+const KNOWLEDGE_RELATIONSHIPS_INDEX = 'idx_knowledge_relationships_object';
+
+/** Creates knowledge_relationships, or keeps one another tool made when its structure is the same (adding a missing index). */
+async function knowledgeRelationships(ctx: MigrationContext, dryRun: boolean): Promise<string[]> {
+  const { db } = ctx;
+  if (!(await tableExists(db, 'knowledge_relationships'))) {
+    if (!dryRun) await db.exec(KNOWLEDGE_RELATIONSHIPS_DDL);
+    return ['create table knowledge_relationships', `create index ${KNOWLEDGE_RELATIONSHIPS_INDEX}`];
+  }
+  const want = await withDatabase(':memory:', { create: true }, async (mem) => {
+    await mem.exec(KNOWLEDGE_RELATIONSHIPS_DDL);
+    return describeTable(mem, 'knowledge_relationships');
+  });
+  const have = await describeTable(db, 'knowledge_relationships');
+  const diffs = diffTables('knowledge_relationships', have, want);
+  const wantIdx = want.indexes.find((i) => i.name === KNOWLEDGE_RELATIONSHIPS_INDEX)!;
+  const haveIdx = have.indexes.find((i) => i.name === KNOWLEDGE_RELATIONSHIPS_INDEX);
+  if (haveIdx && !sameIndex(haveIdx, wantIdx)) diffs.push(`index ${KNOWLEDGE_RELATIONSHIPS_INDEX} has columns ${JSON.stringify(haveIdx.keys)}`);
+  if (diffs.length) throw conflict(diffs);
+  const notes = ['keep existing table knowledge_relationships (same structure)'];
+  if (!haveIdx) {
+    if (!dryRun) await db.exec(splitStatements(KNOWLEDGE_RELATIONSHIPS_DDL)[1]);
+    notes.push(`create missing index ${KNOWLEDGE_RELATIONSHIPS_INDEX}`);
+  }
+  return notes;
+}
+
+/** Summaries the retention worker keeps of maintenance runs and hook executions past their windows (src/core/retention/rollups.ts). */
+const RETENTION_ROLLUPS_DDL = `CREATE TABLE maintenance_rollups (
+    period TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    runs INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    space_reclaimed_mb REAL,
+    avg_speedup REAL,
+    PRIMARY KEY (period, tier)
+);
+CREATE TABLE hook_execution_rollups (
+    period TEXT NOT NULL,
+    plugin_id TEXT NOT NULL,
+    hook TEXT NOT NULL,
+    runs INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    total_ms REAL,
+    max_ms REAL,
+    PRIMARY KEY (period, plugin_id, hook)
+)`;
+const RETENTION_ROLLUP_TABLES = ['maintenance_rollups', 'hook_execution_rollups'];
+
+/** Creates the rollup tables, or keeps ones another tool made when their structure is the same. */
+async function retentionRollups(ctx: MigrationContext, dryRun: boolean): Promise<string[]> {
+  const notes: string[] = [];
+  const conflicts: string[] = [];
+  const statements = splitStatements(RETENTION_ROLLUPS_DDL);
+  for (const [i, name] of RETENTION_ROLLUP_TABLES.entries()) {
+    if (!(await tableExists(ctx.db, name))) {
+      if (!dryRun) await ctx.db.exec(statements[i]);
+      notes.push(`create table ${name}`);
+      continue;
+    }
+    const want = await withDatabase(':memory:', { create: true }, async (mem) => {
+      await mem.exec(statements[i]);
+      return describeTable(mem, name);
+    });
+    const diffs = diffTables(name, await describeTable(ctx.db, name), want);
+    if (diffs.length) conflicts.push(...diffs);
+    else notes.push(`keep existing table ${name} (same structure)`);
+  }
+  if (conflicts.length) throw conflict(conflicts);
+  return notes;
+}
+
 /** Every migration this version knows, in apply order. Never edit a shipped one: add a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -262,6 +345,20 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: [PLUGIN_INSERT, SNAPSHOT_INSERT, PROVENANCE_INSERT].join(';\n'),
     plan: (ctx) => backfill(ctx, true),
     apply: (ctx) => backfill(ctx, false),
+  },
+  {
+    id: '010_knowledge_relationships',
+    title: 'Knowledge relationships: patterns → discovered databases, APIs, frameworks',
+    sql: KNOWLEDGE_RELATIONSHIPS_DDL,
+    plan: (ctx) => knowledgeRelationships(ctx, true),
+    apply: (ctx) => knowledgeRelationships(ctx, false),
+  },
+  {
+    id: '011_retention_rollups',
+    title: 'Retention rollups: maintenance runs and hook executions past their windows',
+    sql: RETENTION_ROLLUPS_DDL,
+    plan: (ctx) => retentionRollups(ctx, true),
+    apply: (ctx) => retentionRollups(ctx, false),
   },
 ];
 

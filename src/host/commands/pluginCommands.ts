@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { fileLineage } from '../../core/integrity/provenance';
 import { getHookExecution } from '../../core/plugins/queries';
 import { setPluginEnabled } from '../../core/plugins/registry';
-import { HookRunReport, runHook } from '../../core/plugins/runner';
+import type { HookRunReport } from '../../core/plugins/runner';
 import { KNOWN_HOOKS } from '../../core/plugins/vocabulary';
 import { BrainSession } from '../brainSession';
 import { builtinsFor } from '../builtins';
@@ -22,6 +22,8 @@ function pretty(json: string | null): unknown {
 
 /** Runs one hook over the enabled plugins, with progress, and reports the outcome. */
 export async function runHookWithProgress(host: CortexHost, session: BrainSession, hook: string, context: Record<string, unknown> = {}): Promise<HookRunReport> {
+  // The runner (and its worker sandbox) loads on first use.
+  const { runHook } = await import('../../core/plugins/runner');
   const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `CORTEX: running ${hook}` }, () =>
     session.withWriter((db) =>
       runHook(db, hook, { source: 'vscode', ...context }, {

@@ -3,6 +3,7 @@ import { CreationChunkRow, CreationSessionRow, listCreationChunks, listCreationS
 import { Database } from '../../core/db/database';
 import { Page } from '../../core/db/paging';
 import { BrainSession } from '../brainSession';
+import { Commands } from '../ids';
 import { BrainTreeProvider, markdown, md, PagedParent, PageOwner, TreeNode } from './tree';
 
 const CHUNK_ICON: Record<string, [string, string | undefined]> = {
@@ -73,6 +74,7 @@ export class ChunkNode implements TreeNode {
       ...c.validation_warnings.map((w) => `$(warning) ${md(w)}`),
     ]);
     item.contextValue = `cortex.creationChunk.${c.status}`;
+    if (c.status === 'written') item.command = { command: Commands.openChunk, title: 'Open at Chunk', arguments: [this] };
     return item;
   }
 }

@@ -3,6 +3,7 @@ import { Database } from '../../core/db/database';
 import { Page } from '../../core/db/paging';
 import { DiscoveredApi, DiscoveredDatabase, DiscoveredFramework, DiscoveryByKind, DiscoveryKind, listDiscoveries } from '../../core/knowledge/discoveries';
 import { BrainSession } from '../brainSession';
+import { Commands } from '../ids';
 import { BrainTreeProvider, markdown, md, MessageNode, PagedParent, PageOwner, TreeNode } from './tree';
 
 const GROUPS: Record<DiscoveryKind, { label: string; icon: string; empty: string }> = {
@@ -37,7 +38,7 @@ export class DiscoveryGroupNode<K extends DiscoveryKind> extends PagedParent<Dis
     return listDiscoveries(db, this.kind, { offset, limit });
   }
   protected toNode(row: DiscoveryByKind[K]): TreeNode {
-    return new DiscoveryNode(this.id, this.kind, row);
+    return new DiscoveryNode(this.id, this.session, this.kind, row);
   }
   protected emptyNode(): TreeNode {
     return new MessageNode(`${this.id}:none`, GROUPS[this.kind].empty, 'circle-slash');
@@ -48,6 +49,7 @@ export class DiscoveryNode implements TreeNode {
   readonly id: string;
   constructor(
     parentId: string,
+    readonly session: BrainSession,
     readonly kind: DiscoveryKind,
     readonly row: DiscoveryByKind[DiscoveryKind],
   ) {
@@ -81,6 +83,7 @@ export class DiscoveryNode implements TreeNode {
     item.iconPath = new vscode.ThemeIcon(stale ? 'history' : GROUPS[this.kind].icon, stale ? new vscode.ThemeColor('list.warningForeground') : undefined);
     item.tooltip = markdown(lines.filter(Boolean));
     item.contextValue = `cortex.discovery.${this.kind}${stale ? '.stale' : ''}`;
+    item.command = { command: Commands.openDiscovery, title: 'Open Where Found', arguments: [this] };
     return item;
   }
 }

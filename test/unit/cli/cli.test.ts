@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { MIGRATIONS } from '../../../src/core/schema/migrations';
 import { checkSchema, cleanupTempDirs, legacyWorkspace, REPO_ROOT, tempDir } from '../../helpers/fixtures';
 
 /** Runs the built CLI (dist/cli.js) as a user would. */
@@ -48,7 +49,7 @@ describe('cortex CLI', function () {
     assert.equal(dry.code, 0, dry.stderr);
     const plan = JSON.parse(dry.stdout);
     assert.equal(plan.outcome, 'dry-run');
-    assert.equal(plan.plan.length, 9);
+    assert.equal(plan.plan.length, MIGRATIONS.length);
 
     const run = JSON.parse(cortex(['migrate', '--json', '--db', dbPath]).stdout);
     assert.equal(run.outcome, 'migrated');
@@ -57,7 +58,7 @@ describe('cortex CLI', function () {
 
     const status = JSON.parse(cortex(['status', '--json', '--workspace', workspace]).stdout);
     assert.equal(status.state, 'up-to-date');
-    assert.equal(status.applied.length, 9);
+    assert.equal(status.applied.length, MIGRATIONS.length);
     assert.equal(status.lastBackup.path, run.backupPath);
     assert.equal(typeof status.sizeBytes, 'number');
 
