@@ -306,7 +306,7 @@ async function main(): Promise<void> {
     `| for reference: the shell's quick_check with mmap | | ${Math.min(...quickMmap)} | ${(bestOurs.wallMs / Math.min(...quickMmap)).toFixed(2)}× |`,
     '',
     `- ratio of the medians over all rounds: ${medRatio.toFixed(2)}×; every round: ours ${ours.map((o) => o.wallMs).join(' / ')} ms, shell ${quick.map((q) => q.ms).join(' / ')} ms`,
-    `- peak RSS: ours ${kbToMb(bestOurs.rssKb ?? bestOurs.child.maxRssKb)} MB, shell ${kbToMb(quick[0].rssKb)} MB`,
+    `- peak RSS: ours ${kbToMb(bestOurs.rssKb ?? bestOurs.child.maxRssKb)} MB (counting the pages of the memory-mapped brain, which are page cache shared with the file, not private memory), shell ${kbToMb(quick[0].rssKb)} MB`,
     `- result: ${Math.round(bestOurs.child.overall * 100)}% ${bestOurs.child.status}; measured: ${JSON.stringify(bestOurs.child.measured)}; issues: ${bestOurs.child.issues.join('; ') || 'none'}`,
     '',
     '| target | measured | verdict |',

@@ -4,7 +4,7 @@ import { CortexError } from '../core/db/errors';
 import { Logger } from '../core/log';
 import { restoreBackup } from '../core/schema/backups';
 import { brainStatus, initBrain, migrate, MigrationReport } from '../core/schema/migrator';
-import { COMMON_OPTIONS, CliIo, Command, EXIT, UsageError, Values } from './command';
+import { COMMON_OPTIONS, CliIo, Command, CommandContext, EXIT, UsageError, Values } from './command';
 import { EXTRA_COMMANDS } from './registry';
 
 function printReport(r: MigrationReport, io: CliIo): void {
@@ -25,6 +25,21 @@ function printReport(r: MigrationReport, io: CliIo): void {
   for (const w of r.warnings) io.out(`  warning: ${w}`);
 }
 
+/**
+ * The baseline report the migration calls for (doc 12 phase 3): a real
+ * self-review, without fixes, right after a migration applied something.
+ */
+async function baseline(r: MigrationReport, ctx: CommandContext): Promise<MigrationReport & { baselineReview?: { reportId?: number; overall: number; status: string } }> {
+  if (!r.applied.length) return r;
+  const { writeBaselineReview } = await import('../core/review/selfReview');
+  const review = await writeBaselineReview({ dbPath: ctx.dbPath, workspace: ctx.workspace, busyTimeoutMs: ctx.busyTimeoutMs, log: ctx.log });
+  return { ...r, baselineReview: { reportId: review.reportId, overall: review.overall, status: review.status } };
+}
+
+function printBaseline(r: Awaited<ReturnType<typeof baseline>>, io: CliIo): void {
+  if (r.baselineReview) io.out(`  baseline review: ${Math.round(r.baselineReview.overall * 100)}% ${r.baselineReview.status} (health_reports #${r.baselineReview.reportId})`);
+}
+
 const COMMANDS: Record<string, Command> = {
   ...EXTRA_COMMANDS,
   init: {
@@ -32,9 +47,12 @@ const COMMANDS: Record<string, Command> = {
     usage: 'cortex init [--workspace DIR | --db FILE] [--json]',
     options: {},
     async run(_v, io, ctx) {
-      const r = await initBrain({ dbPath: ctx.dbPath, busyTimeoutMs: ctx.busyTimeoutMs, log: ctx.log });
+      const r = await baseline(await initBrain({ dbPath: ctx.dbPath, busyTimeoutMs: ctx.busyTimeoutMs, log: ctx.log }), ctx);
       if (ctx.json) io.out(JSON.stringify(r, null, 2));
-      else printReport(r, io);
+      else {
+        printReport(r, io);
+        printBaseline(r, io);
+      }
       return EXIT.ok;
     },
   },
@@ -43,9 +61,14 @@ const COMMANDS: Record<string, Command> = {
     usage: 'cortex migrate [--dry-run] [--workspace DIR | --db FILE] [--json]',
     options: { 'dry-run': { type: 'boolean' } },
     async run(v, io, ctx) {
-      const r = await migrate({ dbPath: ctx.dbPath, dryRun: v['dry-run'] === true, busyTimeoutMs: ctx.busyTimeoutMs, log: ctx.log });
+      const dryRun = v['dry-run'] === true;
+      const migrated = await migrate({ dbPath: ctx.dbPath, dryRun, busyTimeoutMs: ctx.busyTimeoutMs, log: ctx.log });
+      const r = dryRun ? migrated : await baseline(migrated, ctx);
       if (ctx.json) io.out(JSON.stringify(r, null, 2));
-      else printReport(r, io);
+      else {
+        printReport(r, io);
+        printBaseline(r, io);
+      }
       return EXIT.ok;
     },
   },
