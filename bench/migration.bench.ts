@@ -497,7 +497,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [
     { step: 'integrity check (`PRAGMA integrity_check`)', oursMs: t.integrityCheck, shellMs: s.integrityCheck },
     { step: 'backup (`VACUUM INTO`)', oursMs: t.backup, shellMs: s.backup },
-    { step: 'DDL + backfill (ours: all 9 migrations, `apply`)', oursMs: t.apply, shellMs: s.ddl },
+    { step: `DDL + backfill (ours: all ${MIGRATIONS.length} migrations, \`apply\`)`, oursMs: t.apply, shellMs: s.ddl },
     { step: 'verify (ours only: foreign_key_check + validation queries)', oursMs: t.verify },
     { step: 'rest (ours only: open, status read, disk check, prune, close)', oursMs: Math.round((t.status + other) * 10) / 10 },
     { step: '**total** (ours `total` vs the shell\'s steps added up)', oursMs: t.total, shellMs: s.sum },

@@ -4,19 +4,13 @@ import { listBackups } from '../../core/schema/backups';
 import { brainStatus } from '../../core/schema/migrator';
 import { CortexHost } from '../cortexHost';
 import { Commands } from '../ids';
+import { commandGuard } from './guard';
 import { LoadMoreNode } from '../views/tree';
 
 /** Registers the brain lifecycle commands: migrate, status, restore, refresh, log, init. */
 export function registerBrainCommands(host: CortexHost): vscode.Disposable[] {
   const { log } = host;
-  const guard = (fn: (...args: never[]) => Promise<unknown>) => async (...args: never[]) => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      void host.showError(err); // not awaited: the notification outlives the command
-      return undefined;
-    }
-  };
+  const guard = commandGuard(host);
 
   return [
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),

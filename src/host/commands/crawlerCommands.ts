@@ -5,6 +5,7 @@ import { DiscoveredApi, DiscoveredDatabase, DiscoveredFramework, forgetDiscovery
 import { BrainSession } from '../brainSession';
 import { CortexHost } from '../cortexHost';
 import { Commands } from '../ids';
+import { commandGuard, writableSession } from './guard';
 import { DiscoveryNode } from '../views/discoveriesView';
 
 /** Manifests and configs whose change means the discoveries may have changed. */
@@ -59,21 +60,8 @@ function copyText(node: DiscoveryNode): string {
 }
 
 export function registerCrawlerCommands(host: CortexHost): vscode.Disposable[] {
-  const guard = <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) => async (...args: A) => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      void host.showError(err);
-      return undefined;
-    }
-  };
-  const writable = async () => {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('CORTEX: trust this folder to crawl it (Restricted Mode writes nothing to the brain).');
-      return undefined;
-    }
-    return host.pickSession((s) => s.writable);
-  };
+  const guard = commandGuard(host);
+  const writable = () => writableSession(host, 'crawl it');
 
   // Re-crawl a folder when one of its manifests changes (debounced, quiet).
   const timers = new Map<string, NodeJS.Timeout>();

@@ -8,6 +8,7 @@ const engine = () => import('../../core/creation/engine');
 import { BrainSession } from '../brainSession';
 import { CortexHost } from '../cortexHost';
 import { Commands } from '../ids';
+import { commandGuard, writableSession } from './guard';
 import { ChunkNode, CreationSessionNode } from '../views/creationView';
 
 function report(host: CortexHost, r: CreationReport): void {
@@ -39,21 +40,8 @@ async function withChunkProgress(host: CortexHost, session: BrainSession, title:
 }
 
 export function registerCreationCommands(host: CortexHost): vscode.Disposable[] {
-  const guard = <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) => async (...args: A) => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      void host.showError(err);
-      return undefined;
-    }
-  };
-  const writable = async () => {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('CORTEX: trust this folder to write files through CORTEX.');
-      return undefined;
-    }
-    return host.pickSession((s) => s.writable);
-  };
+  const guard = commandGuard(host);
+  const writable = () => writableSession(host, 'write files through CORTEX');
 
   return [
     /** (sourceUri?, destUri?) — without arguments: the active editor's file or a chosen one, then a save dialog. */

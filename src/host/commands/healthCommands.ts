@@ -10,6 +10,7 @@ import { provideBuiltins } from '../builtins';
 import { CortexHost } from '../cortexHost';
 import { DashboardPanel } from '../dashboard/dashboardPanel';
 import { Commands } from '../ids';
+import { commandGuard, writableSession } from './guard';
 import { readSettings } from '../settings';
 
 // The engines load on first use, keeping activation cheap.
@@ -73,27 +74,8 @@ export function selfReview(host: CortexHost, session: BrainSession, options: { a
 }
 
 export function registerHealthCommands(host: CortexHost, extensionUri: vscode.Uri): vscode.Disposable[] {
-  const guard = <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) => async (...args: A) => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      if (err instanceof CortexError && err.code === 'CANCELLED') {
-        void vscode.window.showInformationMessage('CORTEX: cancelled; nothing more was changed.');
-        return undefined;
-      }
-      void host.showError(err);
-      return undefined;
-    }
-  };
-  const writable = async () => {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('CORTEX: trust this folder to change its brain (Restricted Mode is read-only).');
-      return undefined;
-    }
-    const session = await host.pickSession((s) => s.writable);
-    if (!session) void vscode.window.showWarningMessage('CORTEX: no migrated, writable brain in this workspace.');
-    return session;
-  };
+  const guard = commandGuard(host);
+  const writable = () => writableSession(host, 'change its brain');
   const cancellable = <T>(title: string, work: (signal: AbortSignal, progress: vscode.Progress<{ message?: string }>) => Promise<T>) =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       const ac = new AbortController();

@@ -9,6 +9,7 @@ import { BrainSession } from '../brainSession';
 import { builtinsFor } from '../builtins';
 import { CortexHost } from '../cortexHost';
 import { Commands } from '../ids';
+import { commandGuard } from './guard';
 import { ExecutionNode, PluginNode } from '../views/pluginsView';
 
 function pretty(json: string | null): unknown {
@@ -44,14 +45,7 @@ export async function runHookWithProgress(host: CortexHost, session: BrainSessio
 }
 
 export function registerPluginCommands(host: CortexHost): vscode.Disposable[] {
-  const guard = <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) => async (...args: A) => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      void host.showError(err);
-      return undefined;
-    }
-  };
+  const guard = commandGuard(host);
 
   const setEnabled = (enabled: boolean) =>
     guard(async (node?: PluginNode) => {
