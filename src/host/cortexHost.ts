@@ -47,18 +47,22 @@ export class CortexHost implements vscode.Disposable {
   readonly onDidMigrate = this.migratedEmitter.event;
   readonly onDidChangeState = this.stateEmitter.event;
   private _state: HostState = 'noBrain';
-  /** Resolves when every folder's first start finished. */
-  ready: Promise<void> = Promise.resolve();
+  /** Resolves when every folder's latest start finished. */
+  ready: Promise<void>;
+  private startedOnce!: () => void;
 
   constructor(
     readonly log: vscode.LogOutputChannel & Logger,
     readonly marks: Marks,
   ) {
+    // Until start() runs (right after activate() returns), `ready` waits for it.
+    this.ready = new Promise((resolve) => (this.startedOnce = resolve));
     const list = () => this.list();
-    this.plugins = new PluginsView(list);
-    this.creation = new CreationView(list);
-    this.discoveries = new DiscoveriesView(list);
-    this.denials = new DenialsView(list);
+    const started = () => this.ready;
+    this.plugins = new PluginsView(list, started);
+    this.creation = new CreationView(list, started);
+    this.discoveries = new DiscoveriesView(list, started);
+    this.denials = new DenialsView(list, started);
     for (const [id, provider] of [
       [Views.plugins, this.plugins],
       [Views.creationSessions, this.creation],
@@ -144,6 +148,7 @@ export class CortexHost implements vscode.Disposable {
     this.ready = Promise.all(this.list().map((s) => startOne(s).catch((err: unknown) => this.log.error(String(err))))).then(() => {
       this.marks.mark('brains started');
     });
+    void this.ready.then(this.startedOnce);
     return this.ready;
   }
 

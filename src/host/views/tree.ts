@@ -133,7 +133,11 @@ export abstract class BrainTreeProvider implements vscode.TreeDataProvider<TreeN
   firstRender: Promise<void>;
   private resolveFirst!: () => void;
 
-  constructor(protected readonly sessions: () => BrainSession[]) {
+  /** `started` resolves once every folder's brain was located (and migrated when allowed). */
+  constructor(
+    protected readonly sessions: () => BrainSession[],
+    private readonly started: () => Promise<void> = () => Promise.resolve(),
+  ) {
     this.firstRender = new Promise((r) => (this.resolveFirst = r));
   }
 
@@ -154,6 +158,8 @@ export abstract class BrainTreeProvider implements vscode.TreeDataProvider<TreeN
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node) return node.children ? node.children() : [];
+    // The first render waits for the brains to start, so it shows real rows rather than an empty view.
+    await this.started();
     try {
       const withBrain = this.sessions().filter((s) => s.readable);
       if (withBrain.length === 0) this.roots = [];
