@@ -143,7 +143,8 @@ export class CortexHost implements vscode.Disposable {
     const startOne = async (s: BrainSession) => {
       await s.start(trusted, (x) => this.migrateWithProgress(x), autoMigrate);
       if (s.state === 'error') void this.showError(s.lastError, () => this.startAll());
-      if (s.writable) await this.syncPlugins(s);
+      // Off the critical path: the views render first, and refresh if the registry changed.
+      if (s.writable) setTimeout(() => void this.syncPlugins(s), 0);
     };
     this.ready = Promise.all(this.list().map((s) => startOne(s).catch((err: unknown) => this.log.error(String(err))))).then(() => {
       this.marks.mark('brains started');

@@ -217,6 +217,9 @@ export async function resumeCreation(db: Database, options: ResumeOptions): Prom
 /** Keeps DEST's first `keep` bytes (checked against the source) and drops anything after them. */
 async function prepareDest(run: Run, keep: number, written: number): Promise<void> {
   await fsp.mkdir(path.dirname(run.dest), { recursive: true });
+  if ((await fsp.stat(run.dest).catch(() => undefined))?.isDirectory()) {
+    throw new CortexError('BAD_INPUT', `${run.dest} is a folder, so creation session #${run.sessionId} cannot write it.`, `Move the folder away, then resume with \`cortex resume --session ${run.sessionId}\`.`);
+  }
   if (keep === 0) {
     await fsp.writeFile(run.dest, Buffer.alloc(0));
     return;

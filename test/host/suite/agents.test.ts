@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import * as vscode from 'vscode';
 import { withDatabase } from '../../../src/core/db/database';
+import { databaseSnippet, databaseTypesFor } from '../../../src/core/knowledge/snippets/database';
+import { SNIPPET_LANGUAGES } from '../../../src/core/knowledge/snippets/names';
 import { api, folder, until } from './util';
 
 const dbPath = () => path.join(folder().uri.fsPath, 'cortex-brain', 'tier1', 'conversations.db');
@@ -89,6 +91,29 @@ describe('agents use the brain (Language Model Tools, snippets)', () => {
     assert.deepEqual(s.env, ['SHOP_DB_USER', 'SHOP_DB_PASSWORD']);
     const missing = await invoke('cortex_connection_snippet', { kind: 'api', id: 999, language: 'java' });
     assert.match(String(missing.error), /No discovered api with id 999/);
+  });
+
+  it('inserts the generator\'s snippet for every supported language and database type', async function () {
+    this.timeout(180000);
+    const types = ['postgresql', 'mysql', 'mariadb', 'mssql', 'oracle', 'mongodb', 'redis', 'sqlite'];
+    const now = Math.floor(Date.now() / 1000);
+    await withDatabase(dbPath(), {}, (db) =>
+      db.exec(types.map((t) => `INSERT OR IGNORE INTO workspace_databases (database_type, connection_string, host, port, database_name, discovered_at, last_verified) VALUES ('${t}', '${t}://u:***@${t}-host/app', '${t}-host', ${1000 + types.indexOf(t)}, '${t === 'sqlite' ? 'data/app.db' : 'app'}', ${now}, ${now});`).join('\n')),
+    );
+    let inserted = 0;
+    for (const language of SNIPPET_LANGUAGES) {
+      for (const type of databaseTypesFor(language)) {
+        const list = await invoke('cortex_discovered_databases', { type });
+        const row = (list.items as Array<{ id: number; host: string; port: number; database: string }>).find((i) => i.host === `${type}-host`)!;
+        const doc = await vscode.workspace.openTextDocument({ language, content: '' });
+        assert.equal(await vscode.commands.executeCommand('cortex.insertDatabaseConnection', row.id, language, doc.uri), true, `${language}/${type}`);
+        const expected = databaseSnippet({ database_type: type, host: row.host, port: row.port, database_name: row.database }, language).code;
+        assert.equal(doc.getText(), expected, `${language}/${type}`);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        inserted++;
+      }
+    }
+    assert.equal(inserted, SNIPPET_LANGUAGES.reduce((n, l) => n + databaseTypesFor(l).length, 0));
   });
 
   const CASES: Array<[string, string, 'database' | 'api', string]> = [

@@ -179,6 +179,23 @@ describe('CORTEX in a trusted workspace (real extension host)', () => {
     assert.ok(fs.existsSync(dest), 'the written file is kept');
   });
 
+  it('resumes an interrupted creation session from the view', async () => {
+    const { host } = (await api()).internals;
+    const src = path.join(folder().uri.fsPath, 'notes.md');
+    fs.writeFileSync(src, ['# Notes', '', ...Array.from({ length: 40 }, (_, i) => `- item ${i + 1}`), ''].join('\n'));
+    const dest = path.join(folder().uri.fsPath, 'blocked', 'notes.md');
+    fs.mkdirSync(dest, { recursive: true }); // a folder where the file should go: the run stops before chunk 1
+    assert.equal(await vscode.commands.executeCommand('cortex.createIncrementally', vscode.Uri.file(src), vscode.Uri.file(dest)), undefined, 'the error is shown, not thrown');
+    fs.rmSync(dest, { recursive: true });
+    await vscode.commands.executeCommand('cortex.refresh');
+    const node = await until('unfinished session row', async () =>
+      (await host.creation.getChildren()).find((r) => r.treeItem().contextValue === 'cortex.creationSession.in-progress' && labels([r])[0].endsWith('notes.md')),
+    );
+    const resumed = (await vscode.commands.executeCommand('cortex.resumeCreation', node)) as { outcome: string };
+    assert.equal(resumed.outcome, 'completed');
+    assert.equal(fs.readFileSync(dest, 'utf8'), fs.readFileSync(src, 'utf8'));
+  });
+
   it('runs Show Status and Migrate Now on an up-to-date brain without side effects', async () => {
     const before = fs.statSync(dbPath()).mtimeMs;
     const status = (await vscode.commands.executeCommand('cortex.showStatus')) as { state: string; applied: unknown[] };
