@@ -66,6 +66,8 @@ export function selfReview(host: CortexHost, session: BrainSession, options: { a
       log: host.log,
       busyTimeoutMs: readSettings(session.folder).busyTimeoutMs,
       duringActivation: options.duringActivation,
+      // No memory map in the extension host: mapped pages of a large brain would show as the host's memory.
+      mmap: false,
     });
     host.log.info(`Self-review of ${session.folder.name}: ${Math.round(result.overall * 100)}% ${result.status}, ${result.fixedCount}/${result.autoFixableCount} fixed${result.warnings.length ? `; ${result.warnings.join('; ')}` : ''}`);
     await session.refresh(); // status bar, views and dashboard read the new report
@@ -92,7 +94,7 @@ export function registerHealthCommands(host: CortexHost, extensionUri: vscode.Ur
     self_review_plugin: async (context, signal) => {
       const autoFix = (context as { auto_fix?: unknown })?.auto_fix === true;
       const { runSelfReview } = await review();
-      const r = await runSelfReview({ dbPath: session.location.dbPath, workspace: session.folder.uri.fsPath, autoFix, signal, log: host.log });
+      const r = await runSelfReview({ dbPath: session.location.dbPath, workspace: session.folder.uri.fsPath, autoFix, signal, log: host.log, mmap: false });
       await session.refresh();
       return { success: true, ...reviewSummary(r) };
     },
