@@ -26,6 +26,7 @@ import { withDatabase } from '../src/core/db/database';
 import { crawlWorkspace } from '../src/core/crawler/crawl';
 import { FRAMEWORK_RULES } from '../src/core/crawler/rules/frameworks';
 import { initBrain } from '../src/core/schema/migrator';
+import { envInt } from './common';
 
 // ---------------------------------------------------------------- settings
 
@@ -36,13 +37,6 @@ const TIME_BIN = '/usr/bin/time';
 const TARGET_TIME_RATIO = 0.5;
 const TARGET_PEAK_MB = 100;
 
-function envInt(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw.replace(/[_,]/g, ''));
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min} (got ${JSON.stringify(raw)})`);
-  return n;
-}
 
 function check(r: SpawnSyncReturns<string>, what: string): SpawnSyncReturns<string> {
   if (r.error) throw new Error(`${what}: ${r.error.message}`);

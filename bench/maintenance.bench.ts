@@ -15,7 +15,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runMaintenance, MaintenanceResult } from '../src/core/maintenance/maintenance';
-import { DATA_DIR, ensureHealthBrain, envInt, hasTime, kbToMb, lastJsonLine, machineLine, rmDb, shell, SQLITE3, timed, workspaceCopy } from './review.bench';
+import { envInt } from './common';
+import { DATA_DIR, ensureHealthBrain, hasTime, kbToMb, lastJsonLine, machineLine, rmDb, shell, SQLITE3, timed, workspaceCopy } from './review.bench';
 
 interface ChildMaintain {
   result: MaintenanceResult;

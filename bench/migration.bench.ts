@@ -31,6 +31,7 @@ import { Database, quoteIdent } from '../src/core/db/database';
 import { LAST_UPDATED_SOURCES, MIGRATIONS } from '../src/core/schema/migrations';
 import { migrate, MigrationReport } from '../src/core/schema/migrator';
 import { CONVERSATION_COLUMNS, CONVERSATIONS_ACTIVE_INDEX, SEED_TABLES } from '../src/core/schema/seedDdl';
+import { envInt, legacyTier1Tables } from './common';
 
 // ---------------------------------------------------------------- settings
 
@@ -44,13 +45,6 @@ const TARGET_TOTAL_RATIO = 1.1;
 const TARGET_UPTODATE_MS = 10;
 const TARGET_PEAK_MB = 100;
 
-function envInt(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw.replace(/[_,]/g, ''));
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min} (got ${JSON.stringify(raw)})`);
-  return n;
-}
 
 // ---------------------------------------------------------------- helpers
 
@@ -160,24 +154,7 @@ function generationSql(n: number, m: number): string {
 PRAGMA synchronous = OFF;
 PRAGMA cache_size = -262144;
 BEGIN;
-CREATE TABLE conversations (
-    conversation_id TEXT PRIMARY KEY,
-    agent_id TEXT,
-    start_time TIMESTAMP,
-    end_time TIMESTAMP,
-    goal TEXT,
-    outcome TEXT,
-    status TEXT,
-    message_count INTEGER DEFAULT 0,
-    context TEXT
-);
-CREATE TABLE messages (
-    message_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    conversation_id TEXT NOT NULL REFERENCES conversations(conversation_id),
-    role TEXT,
-    content TEXT,
-    timestamp TIMESTAMP
-);
+${legacyTier1Tables()}
 WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ${n})
 INSERT INTO conversations (conversation_id, agent_id, start_time, end_time, goal, outcome, status, message_count, context)
 SELECT printf('conv-%07d', i),

@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import { DEFAULT_BATCH_SIZE, DEFAULT_LOCK_BUDGET_MS } from '../src/core/retention/batches';
 import { RETENTION_TABLES, RetentionOverrides } from '../src/core/retention/policies';
 import { runRetention, RetentionResult } from '../src/core/retention/retention';
-import { DATA_DIR, ensureHealthBrain, envInt, EXPIRED, kbToMb, lastJsonLine, machineLine, SQLITE3, timed, workspaceCopy } from './review.bench';
+import { envInt } from './common';
+import { DATA_DIR, ensureHealthBrain, EXPIRED, kbToMb, lastJsonLine, machineLine, SQLITE3, timed, workspaceCopy } from './review.bench';
 
 const SCENARIOS = [
   { table: 'boundary_events', column: 'occurred_at', days: 90, what: 'boundary_events (5% denied: exported, read back, then purged)' },

@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import { median } from '../src/core/maintenance/measure';
 import { runSelfReview } from '../src/core/review/selfReview';
 import { migrate } from '../src/core/schema/migrator';
+import { envInt } from './common';
 
 // ---------------------------------------------------------------- shared by the health benchmarks
 
@@ -30,13 +31,6 @@ export const SQLITE3 = process.env.BENCH_SQLITE3 || '/usr/bin/sqlite3';
 const TIME_BIN = '/usr/bin/time';
 export const hasTime = fs.existsSync(TIME_BIN);
 
-export function envInt(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw.replace(/[_,]/g, ''));
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min} (got ${JSON.stringify(raw)})`);
-  return n;
-}
 
 export function msSince(start: bigint): number {
   return Math.round(Number(process.hrtime.bigint() - start) / 1e5) / 10;
