@@ -118,6 +118,14 @@ export async function listDiscoveries<K extends DiscoveryKind>(db: Database, kin
   );
 }
 
+/** One discovery by id, or undefined (also when the brain has no crawler tables yet). */
+export async function getDiscovery<K extends DiscoveryKind>(db: Database, kind: K, id: number, q: { staleAfterDays?: number; now?: number } = {}): Promise<DiscoveryByKind[K] | undefined> {
+  const table = DISCOVERY_TABLES[kind];
+  if (!(await tableExists(db, table))) return undefined;
+  const row = await db.get<Record<string, unknown>>(`SELECT * FROM ${table} WHERE id = ?`, [id]);
+  return row && toDiscovery(kind, row, staleBefore(q));
+}
+
 /** Spellings agents and other tools use for the seed's type names. */
 const TYPE_ALIASES: Record<string, string> = { sqlserver: 'mssql', postgres: 'postgresql', pg: 'postgresql', mongo: 'mongodb', 'asp.net-core': 'aspnet-core', nextjs: 'next' };
 

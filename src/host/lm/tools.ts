@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Database } from '../../core/db/database';
 import { CortexError } from '../../core/db/errors';
 import { recordBoundaryEvent } from '../../core/integrity/boundaryEvents';
-import { DiscoveredApi, DiscoveredDatabase, listDiscoveries } from '../../core/knowledge/discoveries';
+import { DiscoveredApi, DiscoveredDatabase, getDiscovery } from '../../core/knowledge/discoveries';
 import { apiSnippet } from '../../core/knowledge/snippets/api';
 import { databaseSnippet } from '../../core/knowledge/snippets/database';
 import { SNIPPET_LANGUAGES, SnippetLanguage } from '../../core/knowledge/snippets/names';
@@ -20,15 +20,9 @@ interface SnippetInput {
   language: SnippetLanguage;
 }
 
-/** Finds one discovery row by id (through the paged core query, filtered by id). */
-export async function discoveryById(db: Database, kind: 'database' | 'api', id: number): Promise<DiscoveredDatabase | DiscoveredApi | undefined> {
-  // Discovery tables are small per workspace; the page query keeps SQL in the core.
-  for (let offset = 0; ; offset += 500) {
-    const page = await listDiscoveries(db, kind === 'database' ? 'databases' : 'apis', { offset, limit: 500 });
-    if (!page) return undefined;
-    const hit = page.items.find((r) => r.id === id);
-    if (hit || !page.hasMore) return hit as DiscoveredDatabase | DiscoveredApi | undefined;
-  }
+/** One discovered database or API by id. */
+export function discoveryById(db: Database, kind: 'database' | 'api', id: number): Promise<DiscoveredDatabase | DiscoveredApi | undefined> {
+  return kind === 'database' ? getDiscovery(db, 'databases', id) : getDiscovery(db, 'apis', id);
 }
 
 export function snippetFor(row: DiscoveredDatabase | DiscoveredApi, kind: 'database' | 'api', language: SnippetLanguage) {
