@@ -73,8 +73,12 @@ function ensureNode24() {
 
 function ensureCodeServer() {
   if (fs.existsSync(CODE_SERVER_ENTRY) && installedVersion(CODE_SERVER_DIR) === CODE_SERVER_VERSION) return log(`code-server ${CODE_SERVER_VERSION} present`);
+  // Run from `npm test`, we inherit the outer npm's npm_* variables; npm reads npm_config_* as
+  // config, so the inner install would report the outer Node 20 in npm_config_user_agent (which
+  // code-server's postinstall checks) and use its node path. Drop them all.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${path.dirname(NODE24_BIN)}${path.delimiter}${process.env.PATH}`,
     npm_config_nodedir: NODE24_DIR, // node-gyp builds against Node 24's headers, no download
   };
