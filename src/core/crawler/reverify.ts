@@ -111,27 +111,3 @@ export async function reverifyStale(db: Database, options: ReverifyOptions): Pro
   report.durationMs = elapsedMs(started);
   return report;
 }
-
-export interface Schedule {
-  dispose(): void;
-}
-
-/**
- * Runs `task` (typically a reverifyStale on the brain) every `intervalMs`,
- * never two at once; failures go to `onError`. The timer does not keep the
- * process alive.
- */
-export function scheduleReverification(task: () => Promise<unknown>, opts: { intervalMs: number; onError?: (err: unknown) => void }): Schedule {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    task()
-      .catch((err: unknown) => opts.onError?.(err))
-      .finally(() => {
-        running = false;
-      });
-  }, opts.intervalMs);
-  timer.unref();
-  return { dispose: () => clearInterval(timer) };
-}

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { withDatabase } from '../../../src/core/db/database';
 import { CortexError } from '../../../src/core/db/errors';
 import { crawlWorkspace } from '../../../src/core/crawler/crawl';
-import { reverifyStale, scheduleReverification } from '../../../src/core/crawler/reverify';
+import { reverifyStale } from '../../../src/core/crawler/reverify';
 import type { CrawlProgress } from '../../../src/core/crawler/types';
 import { lineageOf } from '../../../src/core/integrity/provenance';
 import { listDiscoveries } from '../../../src/core/knowledge/discoveries';
@@ -203,38 +203,6 @@ describe('crawler storage', function () {
       assert.deepEqual([due.checked, due.verified, due.unverifiable], [2, 1, 1]);
       const legacy = (await discovered(db)).apis.find((a) => a.base_url === 'https://legacy.example')!;
       assert.equal(legacy.last_verified, null);
-    });
-
-    it('runs on a schedule, never two at once, until disposed', async () => {
-      let running = 0;
-      let maxRunning = 0;
-      let runs = 0;
-      const schedule = scheduleReverification(
-        async () => {
-          running++;
-          maxRunning = Math.max(maxRunning, running);
-          runs++;
-          await new Promise((r) => setTimeout(r, 35));
-          running--;
-        },
-        { intervalMs: 10 },
-      );
-      await new Promise((r) => setTimeout(r, 200));
-      schedule.dispose();
-      const after = runs;
-      await new Promise((r) => setTimeout(r, 80));
-      assert.ok(runs >= 2, `ran ${runs} times`);
-      assert.equal(maxRunning, 1);
-      assert.equal(runs, after, 'no run after dispose');
-    });
-
-    it('reports failures of a scheduled run instead of throwing', async () => {
-      const errors: unknown[] = [];
-      const schedule = scheduleReverification(() => Promise.reject(new Error('locked')), { intervalMs: 5, onError: (e) => errors.push(e) });
-      await new Promise((r) => setTimeout(r, 40));
-      schedule.dispose();
-      assert.ok(errors.length >= 1);
-      assert.match(String(errors[0]), /locked/);
     });
   });
 
