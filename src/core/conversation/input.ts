@@ -1,18 +1,12 @@
 import { Database } from '../db/database';
 import { CortexError } from '../db/errors';
+import { requireTables } from '../schema/structure';
 
 /** Migration 006 adds the conversations columns and both tables together, so their presence says the brain is ready. */
 const CONVERSATION_TABLES = ['conversations', 'conversation_actions', 'conversation_state_snapshots'];
 
-export async function requireConversationTables(db: Database): Promise<void> {
-  const rows = await db.all<{ name: string }>(
-    `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${CONVERSATION_TABLES.map(() => '?').join(', ')})`,
-    CONVERSATION_TABLES,
-  );
-  const missing = CONVERSATION_TABLES.filter((t) => !rows.some((r) => r.name === t));
-  if (missing.length > 0) {
-    throw new CortexError('BAD_INPUT', `The brain ${db.path} lacks ${missing.join(', ')}: it is not migrated to CORTEX 2.0 yet.`, 'Run `cortex migrate` first.');
-  }
+export function requireConversationTables(db: Database): Promise<void> {
+  return requireTables(db, CONVERSATION_TABLES, 'conversation tables');
 }
 
 export function requireText(name: string, value: unknown): string {

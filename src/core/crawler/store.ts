@@ -1,8 +1,7 @@
 import type { Database, SqlValue } from '../db/database';
-import { CortexError } from '../db/errors';
 import { addProvenance } from '../integrity/provenance';
 import { DISCOVERY_TABLES, DiscoveryKind, ENTITY_TYPE } from '../knowledge/discoveries';
-import { tableExists } from '../schema/structure';
+import { requireTables } from '../schema/structure';
 import { Discovery, IDENTITY_COLUMNS } from './merge';
 
 export const KINDS: readonly DiscoveryKind[] = ['databases', 'apis', 'frameworks'];
@@ -10,12 +9,8 @@ export const KINDS: readonly DiscoveryKind[] = ['databases', 'apis', 'frameworks
 /** Metadata keys the crawler owns for staleness; cleared when a thing is seen again. */
 const STALE_KEYS = ['stale', 'missing_since'];
 
-export async function requireCrawlerTables(db: Database): Promise<void> {
-  for (const table of Object.values(DISCOVERY_TABLES)) {
-    if (!(await tableExists(db, table))) {
-      throw new CortexError('BAD_INPUT', `The brain ${db.path} has no crawler tables yet (${table} is missing).`, 'Migrate it to 2.0 first: `cortex migrate` or "CORTEX: Migrate Now".');
-    }
-  }
+export function requireCrawlerTables(db: Database): Promise<void> {
+  return requireTables(db, Object.values(DISCOVERY_TABLES), 'crawler tables');
 }
 
 export function parseMetadata(value: unknown): Record<string, unknown> {

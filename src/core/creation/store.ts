@@ -1,6 +1,5 @@
 import { Database } from '../db/database';
-import { CortexError } from '../db/errors';
-import { tableExists } from '../schema/structure';
+import { requireTables } from '../schema/structure';
 import { FileType, PlannedChunk } from './plan';
 
 /** A creation_sessions row with its 0/1 flags as booleans. */
@@ -19,12 +18,8 @@ type RawSession = Omit<SessionRecord, 'completed' | 'failed'> & { completed: num
 const toRecord = (r: RawSession): SessionRecord => ({ ...r, completed: r.completed === 1, failed: r.failed === 1 });
 const SESSION_COLUMNS = 'id, file_path, file_type, total_chunks, started_at, last_update, completed, failed';
 
-export async function requireCreationTables(db: Database): Promise<void> {
-  for (const table of ['creation_sessions', 'creation_chunks']) {
-    if (!(await tableExists(db, table))) {
-      throw new CortexError('BAD_INPUT', `The brain ${db.path} has no ${table} table: it is not migrated to CORTEX 2.0 yet.`, 'Run `cortex migrate` first.');
-    }
-  }
+export function requireCreationTables(db: Database): Promise<void> {
+  return requireTables(db, ['creation_sessions', 'creation_chunks'], 'creation tables');
 }
 
 export async function sessionById(db: Database, id: number): Promise<SessionRecord | undefined> {

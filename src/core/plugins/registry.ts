@@ -1,6 +1,6 @@
 import { Database } from '../db/database';
 import { CortexError } from '../db/errors';
-import { tableExists } from '../schema/structure';
+import { requireTables } from '../schema/structure';
 import { BUILTIN_PLUGINS, PluginMetadata } from './builtin';
 import { loadManifests, manifestSource, PluginProblem } from './manifest';
 import { orderByDependencies } from './order';
@@ -38,10 +38,8 @@ const BUILTIN_IDS = BUILTIN_PLUGINS.map((p) => p.plugin_id);
 
 export const isBuiltinPlugin = (pluginId: string): boolean => BUILTIN_IDS.includes(pluginId);
 
-export async function requirePluginTables(db: Database): Promise<void> {
-  if (!(await tableExists(db, 'plugins'))) {
-    throw new CortexError('BAD_INPUT', `The brain ${db.path} has no plugin registry yet.`, 'Migrate it to CORTEX 2.0 first (`cortex migrate`).');
-  }
+export function requirePluginTables(db: Database): Promise<void> {
+  return requireTables(db, ['plugins', 'plugin_hook_executions'], 'plugin registry');
 }
 
 function rowValues(p: PluginMetadata, enabled: boolean): [string, string, string, number, string, string, string, string, number] {

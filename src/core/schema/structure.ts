@@ -1,4 +1,5 @@
 import { Database, quoteIdent } from '../db/database';
+import { CortexError } from '../db/errors';
 
 /**
  * A table's structure as SQLite itself reports it. Two tables are "the same"
@@ -87,4 +88,20 @@ export function diffTables(table: string, have: TableShape, want: TableShape): s
 
 export function sameIndex(a: IndexShape, b: IndexShape): boolean {
   return a.unique === b.unique && JSON.stringify(a.keys) === JSON.stringify(b.keys);
+}
+
+/**
+ * Refuses to work on a brain that lacks the 2.0 tables an engine needs,
+ * naming what is missing and what to run. One query, whatever the count.
+ */
+export async function requireTables(db: Database, tables: readonly string[], what: string): Promise<void> {
+  const rows = await db.all<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${tables.map(() => '?').join(', ')})`, [...tables]);
+  const missing = tables.filter((t) => !rows.some((r) => r.name === t));
+  if (missing.length > 0) {
+    throw new CortexError(
+      'BAD_INPUT',
+      `The brain ${db.path} has no ${what} yet (${missing.join(', ')} missing): it is not migrated to CORTEX 2.0.`,
+      'Run `cortex migrate` (or "CORTEX: Migrate Now") first.',
+    );
+  }
 }

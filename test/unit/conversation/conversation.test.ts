@@ -174,7 +174,7 @@ describe('conversation audit', function () {
   it('refuses a brain that is not migrated to 2.0, naming what to run', async () => {
     const { dbPath } = await legacyWorkspace('conversation-manager');
     await useDb(dbPath, async (db) => {
-      await rejectsWith(recordAction(db, { sessionId: 'conv-001', turnNumber: 1, actionType: 'write', description: 'x' }), /lacks conversation_actions, conversation_state_snapshots: it is not migrated.*cortex migrate/);
+      await rejectsWith(recordAction(db, { sessionId: 'conv-001', turnNumber: 1, actionType: 'write', description: 'x' }), /conversation_actions, conversation_state_snapshots missing\): it is not migrated.*cortex migrate/);
       await rejectsWith(setTaskStatus(db, 'conv-001', 'done'), /cortex migrate/);
       await rejectsWith(saveStateSnapshot(db, { sessionId: 'conv-001', turnNumber: 1, state: {} }), /cortex migrate/);
     });
