@@ -23,7 +23,7 @@
  * is the child process that runs our migrator, so that its peak memory is that
  * of a process doing nothing but the migration.
  */
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,15 +31,13 @@ import { Database, quoteIdent } from '../src/core/db/database';
 import { LAST_UPDATED_SOURCES, MIGRATIONS } from '../src/core/schema/migrations';
 import { migrate, MigrationReport } from '../src/core/schema/migrator';
 import { CONVERSATION_COLUMNS, CONVERSATIONS_ACTIVE_INDEX, SEED_TABLES } from '../src/core/schema/seedDdl';
-import { envInt, legacyTier1Tables } from './common';
+import { check, envInt, hasTime, lastJsonLine, legacyTier1Tables, msSince, shell, SQLITE3, timed } from './common';
 
 // ---------------------------------------------------------------- settings
 
 const ROOT = path.resolve(__dirname, '..', '..'); // out/bench → repository root
 const DATA_DIR = path.join(ROOT, 'bench', '.data');
 const RESULT_FILE = path.join(DATA_DIR, 'migration-result.json');
-const SQLITE3 = process.env.BENCH_SQLITE3 || '/usr/bin/sqlite3';
-const TIME_BIN = '/usr/bin/time';
 
 const TARGET_TOTAL_RATIO = 1.1;
 const TARGET_UPTODATE_MS = 10;
@@ -47,10 +45,6 @@ const TARGET_PEAK_MB = 100;
 
 
 // ---------------------------------------------------------------- helpers
-
-function msSince(start: bigint): number {
-  return Math.round(Number(process.hrtime.bigint() - start) / 1e5) / 10;
-}
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -67,42 +61,6 @@ function fmtMs(ms: number | undefined): string {
   return ms === undefined ? '—' : ms.toFixed(1);
 }
 
-function check(r: SpawnSyncReturns<string>, what: string): SpawnSyncReturns<string> {
-  if (r.error) throw new Error(`${what}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${what} exited with ${r.status ?? r.signal}: ${(r.stderr || r.stdout || '').trim().slice(-2000)}`);
-  return r;
-}
-
-/** Runs the sqlite3 shell (bail on the first error) and returns its output. Not timed. */
-function shell(db: string, sql: string): string {
-  return check(spawnSync(SQLITE3, ['-bail', '-batch', db], { input: sql, encoding: 'utf8', maxBuffer: 64 << 20 }), `sqlite3 ${db}`).stdout.trim();
-}
-
-const hasTime = fs.existsSync(TIME_BIN);
-
-/** GNU time -v: "Maximum resident set size (kbytes): 12345". */
-function parseMaxRssKb(stderr: string): number | undefined {
-  const m = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(stderr);
-  return m ? Number(m[1]) : undefined;
-}
-
-interface Timed {
-  ms: number;
-  rssKb?: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command, wrapped in `/usr/bin/time -v` when present, and times it with the wall clock. */
-function timed(cmd: string, args: string[], input?: string): Timed {
-  const t = process.hrtime.bigint();
-  const r = hasTime
-    ? spawnSync(TIME_BIN, ['-v', cmd, ...args], { input, encoding: 'utf8', maxBuffer: 256 << 20 })
-    : spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 256 << 20 });
-  const ms = msSince(t);
-  check(r, `${path.basename(cmd)} ${args.slice(0, 3).join(' ')}`);
-  return { ms, rssKb: hasTime ? parseMaxRssKb(r.stderr) : undefined, stdout: r.stdout, stderr: r.stderr };
-}
 
 function syncDisks(): void {
   check(spawnSync('sync', [], { encoding: 'utf8' }), 'sync');
@@ -325,15 +283,6 @@ interface OursRun {
 
 function childArgs(mode: string, ...rest: string[]): string[] {
   return [__filename, '--child', mode, ...rest];
-}
-
-function lastJsonLine<T>(stdout: string, what: string): T {
-  const line = stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`${what} printed no JSON result: ${stdout.slice(-500)}`);
-  }
 }
 
 function runOursSide(source: SourceInfo, workDir: string, round: number, order: number, upToDateRuns: number): OursRun {

@@ -14,69 +14,27 @@
  * `review.bench.js --child review WORKSPACE` is the child process that runs
  * the review, so its time and peak memory are those of a process doing only that.
  */
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { median } from '../src/core/maintenance/measure';
 import { runSelfReview } from '../src/core/review/selfReview';
 import { migrate } from '../src/core/schema/migrator';
-import { envInt } from './common';
+import { check, envInt, hasTime, lastJsonLine, msSince, shell, SQLITE3, timed, Timed } from './common';
+
+// Shared with the maintenance and retention benchmarks, which import them from here.
+export { check, hasTime, lastJsonLine, msSince, shell, SQLITE3, timed };
+export type { Timed };
 
 // ---------------------------------------------------------------- shared by the health benchmarks
 
 export const ROOT = path.resolve(__dirname, '..', '..'); // out/bench → repository root
 export const DATA_DIR = path.join(ROOT, 'bench', '.data');
-export const SQLITE3 = process.env.BENCH_SQLITE3 || '/usr/bin/sqlite3';
-const TIME_BIN = '/usr/bin/time';
-export const hasTime = fs.existsSync(TIME_BIN);
 
-
-export function msSince(start: bigint): number {
-  return Math.round(Number(process.hrtime.bigint() - start) / 1e5) / 10;
-}
-
-export function check(r: SpawnSyncReturns<string>, what: string): SpawnSyncReturns<string> {
-  if (r.error) throw new Error(`${what}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${what} exited with ${r.status ?? r.signal}: ${(r.stderr || r.stdout || '').trim().slice(-2000)}`);
-  return r;
-}
-
-/** Runs the sqlite3 shell (bail on the first error) and returns its output. Not timed. */
-export function shell(db: string, sql: string): string {
-  return check(spawnSync(SQLITE3, ['-bail', '-batch', db], { input: sql, encoding: 'utf8', maxBuffer: 64 << 20 }), `sqlite3 ${db}`).stdout.trim();
-}
-
-export interface Timed {
-  ms: number;
-  rssKb?: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command under `/usr/bin/time -v` when present, timed with the wall clock. */
-export function timed(cmd: string, args: string[], input?: string): Timed {
-  const t = process.hrtime.bigint();
-  const r = hasTime
-    ? spawnSync(TIME_BIN, ['-v', cmd, ...args], { input, encoding: 'utf8', maxBuffer: 256 << 20 })
-    : spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 256 << 20 });
-  const ms = msSince(t);
-  check(r, `${path.basename(cmd)} ${args.slice(0, 3).join(' ')}`);
-  const m = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(r.stderr);
-  return { ms, rssKb: m ? Number(m[1]) : undefined, stdout: r.stdout, stderr: r.stderr };
-}
 
 export function kbToMb(kb: number | undefined): string {
   return kb === undefined ? '—' : ((kb * 1024) / 1e6).toFixed(1);
-}
-
-export function lastJsonLine<T>(stdout: string, what: string): T {
-  const line = stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`${what} printed no JSON result: ${stdout.slice(-800)}`);
-  }
 }
 
 export function rmDb(file: string): void {
