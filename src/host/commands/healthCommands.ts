@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CortexError } from '../../core/db/errors';
 import { finishExecution, startExecution } from '../../core/plugins/executions';
 import type { MaintenanceResult } from '../../core/maintenance/maintenance';
-import type { MaintenanceTier } from '../../core/maintenance/plan';
+import { MAINTENANCE_TIERS, MaintenanceTier } from '../../core/maintenance/plan';
 import type { RetentionResult } from '../../core/retention/retention';
 import type { SelfReviewResult } from '../../core/review/selfReview';
 import { BrainSession } from '../brainSession';
@@ -17,7 +17,6 @@ import { readSettings } from '../settings';
 const review = () => import('../../core/review/selfReview');
 const maintenance = () => import('../../core/maintenance/maintenance');
 const retention = () => import('../../core/retention/retention');
-const MAINTENANCE_TIERS: readonly MaintenanceTier[] = ['tier1', 'tier2', 'tier3'];
 
 const TIER_INFO: Record<MaintenanceTier, string> = {
   tier1: 'ANALYZE (bounded) and PRAGMA optimize — seconds, safe any time',

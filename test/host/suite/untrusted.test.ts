@@ -19,11 +19,15 @@ describe('CORTEX in an untrusted workspace (Restricted Mode)', () => {
     assert.equal(fs.existsSync(path.join(folder().uri.fsPath, 'cortex-brain', 'backups')), false, 'no backup either');
   });
 
-  it('refuses Migrate Now and Initialize Brain until trusted', async () => {
+  it('refuses every writing command until trusted', async () => {
     const hash = sha();
-    await vscode.commands.executeCommand('cortex.migrateNow');
-    await vscode.commands.executeCommand('cortex.restoreBackup');
-    assert.equal(sha(), hash);
+    const entries = () => fs.readdirSync(folder().uri.fsPath).sort();
+    const before = entries();
+    for (const id of ['cortex.migrateNow', 'cortex.restoreBackup', 'cortex.initBrain', 'cortex.runSelfReview', 'cortex.runMaintenance', 'cortex.applyRetention', 'cortex.crawlWorkspace', 'cortex.createIncrementally']) {
+      assert.equal(await vscode.commands.executeCommand(id), undefined, id);
+    }
+    assert.equal(sha(), hash, 'the brain is byte-identical');
+    assert.deepEqual(entries(), before, 'no file was created in the workspace');
     assert.equal((await api()).state, 'readOnly');
   });
 
