@@ -9,7 +9,6 @@ export const Commands = {
   showLog: 'cortex.showLog',
   initBrain: 'cortex.initBrain',
   loadMore: 'cortex.loadMore',
-  copyValue: 'cortex.copyValue',
   insertDatabaseConnection: 'cortex.insertDatabaseConnection',
   insertApiClient: 'cortex.insertApiClient',
   enablePlugin: 'cortex.enablePlugin',

@@ -192,11 +192,3 @@ export async function forgetDiscovery(db: Database, kind: DiscoveryKind, id: num
     return r.changes > 0;
   });
 }
-
-export async function countDiscoveries(db: Database): Promise<Record<DiscoveryKind, number> | undefined> {
-  if (!(await tableExists(db, 'workspace_databases'))) return undefined;
-  const row = await db.get<Record<DiscoveryKind, number>>(
-    `SELECT (SELECT COUNT(*) FROM workspace_databases) AS databases, (SELECT COUNT(*) FROM workspace_apis) AS apis, (SELECT COUNT(*) FROM workspace_frameworks) AS frameworks`,
-  );
-  return row;
-}

@@ -111,8 +111,5 @@ export function registerBrainCommands(host: CortexHost): vscode.Disposable[] {
       node.parent.owner.pageLoaded(node.parent);
     })),
 
-    vscode.commands.registerCommand(Commands.copyValue, async (text: unknown) => {
-      if (typeof text === 'string') await vscode.env.clipboard.writeText(text);
-    }),
   ];
 }

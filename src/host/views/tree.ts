@@ -126,7 +126,6 @@ export abstract class BrainTreeProvider implements vscode.TreeDataProvider<TreeN
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private timer: NodeJS.Timeout | undefined;
-  private roots: TreeNode[] | undefined;
   /** Paged parents shown at the top level, kept so "Load more…" there appends instead of starting over. */
   protected readonly rootParents = new Map<string, PagedParent<unknown>>();
   /** Resolves once the top level has been computed at least once (used by activation marks). */
@@ -162,18 +161,13 @@ export abstract class BrainTreeProvider implements vscode.TreeDataProvider<TreeN
     await this.started();
     try {
       const withBrain = this.sessions().filter((s) => s.readable);
-      if (withBrain.length === 0) this.roots = [];
-      else if (withBrain.length === 1 && this.sessions().filter((s) => s.state !== 'noBrain').length === 1) this.roots = await this.rootsFor(withBrain[0]);
-      else this.roots = withBrain.map((s) => new FolderNode(s, (x) => this.rootsFor(x)));
-      return this.roots;
+      if (withBrain.length === 0) return [];
+      // Group by folder only when more than one folder has a brain.
+      if (this.sessions().filter((s) => s.state !== 'noBrain').length === 1) return await this.rootsFor(withBrain[0]);
+      return withBrain.map((s) => new FolderNode(s, (x) => this.rootsFor(x)));
     } finally {
       this.resolveFirst();
     }
-  }
-
-  /** Current top-level nodes (for tests and commands). */
-  get currentRoots(): readonly TreeNode[] {
-    return this.roots ?? [];
   }
 
   /** Redraws (debounced); with `reload`, cached pages are dropped and re-queried. */
