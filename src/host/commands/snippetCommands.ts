@@ -4,6 +4,7 @@ import { DiscoveredApi, DiscoveredDatabase, listDiscoveries } from '../../core/k
 import { SNIPPET_LANGUAGES, SnippetLanguage, snippetLanguage } from '../../core/knowledge/snippets/names';
 import { CortexHost } from '../cortexHost';
 import { Commands } from '../ids';
+import { commandGuard } from './guard';
 import { discoveryById, snippetFor } from '../lm/tools';
 
 type Kind = 'database' | 'api';
@@ -75,14 +76,9 @@ async function insert(host: CortexHost, kind: Kind, id?: number, languageArg?: s
 }
 
 export function registerSnippetCommands(host: CortexHost): vscode.Disposable[] {
-  const run = (kind: Kind) => async (id?: number, language?: string, target?: vscode.Uri) => {
-    try {
-      return await insert(host, kind, typeof id === 'number' ? id : undefined, language, target instanceof vscode.Uri ? target : undefined);
-    } catch (err) {
-      void host.showError(err);
-      return false;
-    }
-  };
+  const guard = commandGuard(host);
+  const run = (kind: Kind) =>
+    guard((id?: number, language?: string, target?: vscode.Uri) => insert(host, kind, typeof id === 'number' ? id : undefined, language, target instanceof vscode.Uri ? target : undefined));
   return [
     vscode.commands.registerCommand(Commands.insertDatabaseConnection, run('database')),
     vscode.commands.registerCommand(Commands.insertApiClient, run('api')),
